@@ -1,0 +1,193 @@
+"""Opening the SQLite store safely, migrating it, and running transactions on it.
+
+Every connection gets WAL, `synchronous=FULL` (a commit survives power loss) and
+foreign keys. Every write transaction starts with `BEGIN IMMEDIATE`, so it takes the
+write lock up front instead of failing half-way with SQLITE_BUSY. A database whose
+schema is newer than this program knows is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.pool import QueuePool
+
+from counter_app.store import schema
+from counter_app.store.journal_repo import JournalRepository
+from counter_app.store.queue_repo import ClerkRepository, ShiftRepository, TicketRepository
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used as it is; the message says what to do."""
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer version of the program."""
+
+
+class Transaction:
+    """One unit of work: the repositories share one connection and commit together."""
+
+    def __init__(self, conn: Connection, workstation_id: str) -> None:
+        self.conn = conn
+        self.journal = JournalRepository(conn, workstation_id)
+        self.clerks = ClerkRepository(conn)
+        self.shifts = ShiftRepository(conn)
+        self.tickets = TicketRepository(conn)
+
+    def fact(self, key: str) -> str | None:
+        row = self.conn.execute(
+            select(schema.store_facts.c.value).where(schema.store_facts.c.key == key)
+        ).first()
+        return None if row is None else str(row[0])
+
+    def set_fact(self, key: str, value: str) -> None:
+        self.conn.execute(
+            text(
+                "INSERT INTO store_facts(key, value) VALUES (:k, :v) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            ),
+            {"k": key, "v": value},
+        )
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    location = resources.files("counter_app.store") / "migrations"
+    cfg.set_main_option("script_location", str(location))
+    return cfg
+
+
+class Database:
+    """The workstation's SQLite file. Create it, then `open()` before use."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.workstation_id = ""
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise StoreError("the database is not open")
+        return self._engine
+
+    def open(self, workstation_id: str) -> None:
+        """Connect, refuse a newer schema, migrate an older one, and bind the workstation."""
+        if self.readonly and not self.path.exists():
+            raise StoreError(f"there is no database at {self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._engine = self._create_engine()
+        self.workstation_id = workstation_id
+        if not self.readonly:
+            self._migrate()
+            with self.write() as tx:
+                owner = tx.fact("workstation_id")
+                if owner is None:
+                    tx.set_fact("workstation_id", workstation_id)
+                elif owner != workstation_id:
+                    raise StoreError(
+                        f"this database belongs to workstation {owner}, but the "
+                        f"configuration says {workstation_id}; use that workstation's "
+                        "profile or correct office/window in config.toml"
+                    )
+
+    def _create_engine(self) -> Engine:
+        engine = create_engine(
+            f"sqlite:///{self.path}",
+            poolclass=QueuePool,
+            pool_size=2,
+            max_overflow=2,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        begin_sql = "BEGIN" if self.readonly else "BEGIN IMMEDIATE"
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event decide how transactions start (pysqlite
+            # would otherwise issue a deferred BEGIN of its own before the first write).
+            dbapi_conn.isolation_level = None
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if self.readonly:
+                cursor.execute("PRAGMA query_only=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            deferred = conn.get_execution_options().get("counter_read_only", False)
+            conn.exec_driver_sql("BEGIN" if deferred else begin_sql)
+
+        return engine
+
+    def _migrate(self) -> None:
+        cfg = _alembic_config()
+        script = ScriptDirectory.from_config(cfg)
+        with self.engine.begin() as conn:
+            current = MigrationContext.configure(conn).get_current_heads()
+            for revision in current:
+                try:
+                    script.get_revision(revision)
+                except CommandError as exc:
+                    raise SchemaTooNew(
+                        f"this database has schema version {revision}, made by a newer "
+                        "version of Counter App; install that version or newer. "
+                        "The database has not been changed."
+                    ) from exc
+            if set(current) != set(script.get_heads()):
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+
+    def schema_version(self) -> str | None:
+        with self.engine.connect() as conn:
+            heads = MigrationContext.configure(conn).get_current_heads()
+        return heads[0] if heads else None
+
+    def expected_schema_version(self) -> str | None:
+        return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+    def quick_check(self) -> str:
+        with self.engine.connect() as conn:
+            return str(conn.exec_driver_sql("PRAGMA quick_check").scalar())
+
+    def integrity_check(self) -> str:
+        with self.engine.connect() as conn:
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on error."""
+        if self.readonly:
+            raise StoreError("the database was opened read-only")
+        with self.engine.begin() as conn:
+            yield Transaction(conn, self.workstation_id)
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A read transaction: a consistent snapshot; nothing it does is committed."""
+        with self.engine.connect() as conn:
+            conn.execution_options(counter_read_only=True)
+            with conn.begin():
+                yield Transaction(conn, self.workstation_id)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -1,0 +1,146 @@
+"""Rows for clerks, shifts and queue tickets: the business state the journal explains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from counter_app.store.schema import clerks, shifts, tickets
+
+
+@dataclass(frozen=True)
+class ClerkRow:
+    username: str
+    display_name: str
+    role: str
+    pin_hash: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    id: int
+    business_day: str
+    number: int
+    service: str
+    status: str
+
+
+class ClerkRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, username: str) -> ClerkRow | None:
+        row = self._conn.execute(
+            select(
+                clerks.c.username,
+                clerks.c.display_name,
+                clerks.c.role,
+                clerks.c.pin_hash,
+                clerks.c.active,
+            ).where(clerks.c.username == username)
+        ).first()
+        return None if row is None else ClerkRow(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def add(self, username: str, display_name: str, role: str, pin_hash: str) -> None:
+        self._conn.execute(
+            insert(clerks).values(
+                username=username,
+                display_name=display_name,
+                role=role,
+                pin_hash=pin_hash,
+                active=1,
+            )
+        )
+
+    def count(self) -> int:
+        return int(self._conn.execute(select(func.count()).select_from(clerks)).scalar_one())
+
+
+class ShiftRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def open_shift_id(self, clerk: str) -> int | None:
+        row = self._conn.execute(
+            select(shifts.c.id).where(shifts.c.clerk == clerk, shifts.c.closed_seq.is_(None))
+        ).first()
+        return None if row is None else int(row[0])
+
+    def open(self, clerk: str, business_day: str, seq: int) -> int:
+        result = self._conn.execute(
+            insert(shifts).values(clerk=clerk, business_day=business_day, opened_seq=seq)
+        )
+        return int(result.inserted_primary_key[0])
+
+    def close(self, shift_id: int, seq: int) -> None:
+        self._conn.execute(update(shifts).where(shifts.c.id == shift_id).values(closed_seq=seq))
+
+
+class TicketRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def next_number(self, business_day: str) -> int:
+        current = self._conn.execute(
+            select(func.max(tickets.c.number)).where(tickets.c.business_day == business_day)
+        ).scalar()
+        return int(current or 0) + 1
+
+    def add(self, business_day: str, number: int, service: str, seq: int) -> int:
+        result = self._conn.execute(
+            insert(tickets).values(
+                business_day=business_day,
+                number=number,
+                service=service,
+                status="waiting",
+                issued_seq=seq,
+                last_seq=seq,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def first_waiting(self, business_day: str) -> TicketRow | None:
+        return self._one(
+            select(*self._cols())
+            .where(tickets.c.business_day == business_day, tickets.c.status == "waiting")
+            .order_by(tickets.c.number)
+            .limit(1)
+        )
+
+    def current_called(self, business_day: str) -> TicketRow | None:
+        return self._one(
+            select(*self._cols())
+            .where(tickets.c.business_day == business_day, tickets.c.status == "called")
+            .order_by(tickets.c.number)
+            .limit(1)
+        )
+
+    def set_status(self, ticket_id: int, status: str, seq: int) -> None:
+        self._conn.execute(
+            update(tickets).where(tickets.c.id == ticket_id).values(status=status, last_seq=seq)
+        )
+
+    def count_waiting(self, business_day: str) -> int:
+        return int(
+            self._conn.execute(
+                select(func.count()).where(
+                    tickets.c.business_day == business_day, tickets.c.status == "waiting"
+                )
+            ).scalar_one()
+        )
+
+    @staticmethod
+    def _cols() -> list:  # type: ignore[type-arg]
+        return [
+            tickets.c.id,
+            tickets.c.business_day,
+            tickets.c.number,
+            tickets.c.service,
+            tickets.c.status,
+        ]
+
+    def _one(self, query) -> TicketRow | None:  # type: ignore[no-untyped-def]
+        row = self._conn.execute(query).first()
+        return None if row is None else TicketRow(*row)

@@ -1,0 +1,79 @@
+"""Table definitions (SQLAlchemy Core). Alembic migrations create them; code queries them.
+
+Core rather than the ORM: every write here is a small, explicit INSERT inside a
+transaction the service controls, and the journal must cost little more than raw SQLite.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("workstation_id", String(64), nullable=False),
+    Column("entry_type", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("clerk", String(64), nullable=False),
+    Column("device_time", String(40), nullable=False),
+    Column("monotonic_ns", BigInteger, nullable=False),
+    Column("run_id", String(36), nullable=False),
+    Column("business_day", String(10), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# Small facts about this store: the workstation it belongs to, sync progress.
+store_facts = Table(
+    "store_facts",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+clerks = Table(
+    "clerks",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("pin_hash", Text, nullable=False),
+    Column("active", Integer, nullable=False, default=1),
+)
+
+shifts = Table(
+    "shifts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("clerk", String(64), ForeignKey("clerks.username"), nullable=False),
+    Column("business_day", String(10), nullable=False),
+    Column("opened_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+    Column("closed_seq", Integer, ForeignKey("journal_entries.seq")),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("business_day", String(10), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("issued_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+    Column("last_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+    UniqueConstraint("business_day", "number"),
+)

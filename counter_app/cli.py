@@ -1,0 +1,139 @@
+"""The command line: launch the counter, check it, verify its journal, simulate a day.
+
+    counter-app [--profile DIR] [--lang ar|en] [--demo] [COMMAND]
+
+Commands: run (the default: the counter window), smoke-test, doctor, verify-journal,
+simulate. Exit codes: 0 success, 1 a check failed, 2 the command could not run (bad
+configuration, profile in use, newer database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from collections.abc import Sequence
+from pathlib import Path
+
+from counter_app import __version__
+from counter_app.services.config import ConfigError
+from counter_app.services.context import AppContext
+from counter_app.services.instance import AlreadyRunning
+from counter_app.services.profile import Profile
+from counter_app.store import StoreError
+from peripherals.base import DeviceError
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="counter-app", description="Egypt Post one-window service counter"
+    )
+    parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
+    parser.add_argument("--profile", type=Path, help="this workstation's data folder")
+    parser.add_argument("--lang", choices=("ar", "en"), help="interface language (default ar)")
+    parser.add_argument(
+        "--demo", action="store_true", help="fill a new profile with the demo office and devices"
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="open the counter window (the default)")
+    sub.add_parser("smoke-test", help="start offscreen, show the window, check, exit")
+    sub.add_parser("doctor", help="print a health report; non-zero exit when something is wrong")
+    sub.add_parser("verify-journal", help="recompute the journal's hash chain")
+    sim = sub.add_parser("simulate", help="drive the services with seeded, realistic activity")
+    sim.add_argument("--days", type=int, default=1, help="business days to simulate")
+    sim.add_argument("--seed", type=int, default=1, help="random seed (same seed, same days)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    profile = AppContext.profile_for(args.profile, demo_mode=args.demo)
+    command = args.command or "run"
+    try:
+        if command == "doctor":
+            return _doctor(profile)
+        if command == "verify-journal":
+            return _verify_journal(profile)
+        if command == "simulate":
+            return _simulate(profile, args.demo, args.days, args.seed)
+        return _gui(profile, args.demo, args.lang, smoke=command == "smoke-test")
+    except (ConfigError, AlreadyRunning, StoreError, DeviceError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+def _gui(profile: Profile, demo: bool, lang: str | None, *, smoke: bool) -> int:
+    if smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Imported here so that doctor, verify-journal and simulate never load Qt.
+    from counter_app.ui.app import run_counter_window
+
+    ctx = AppContext.open(profile, demo_mode=demo)
+    try:
+        return run_counter_window(ctx, lang=lang or ctx.config.ui.lang, smoke_test=smoke)
+    finally:
+        ctx.close()
+
+
+def _doctor(profile: Profile) -> int:
+    from counter_app.services.doctor import run_doctor
+
+    checks = run_doctor(profile)
+    print(f"Counter App {__version__} health report for {profile.root}")
+    for check in checks:
+        print(f"[{check.status:4}] {check.title}: {check.detail}")
+        if check.advice:
+            print(f"       -> {check.advice}")
+    failed = [c for c in checks if c.status == "FAIL"]
+    if failed:
+        print(f"{len(failed)} problem(s) need attention / توجد مشكلات تحتاج إلى معالجة")
+        return EXIT_CHECK_FAILED
+    print("healthy / سليم")
+    return EXIT_OK
+
+
+def _verify_journal(profile: Profile) -> int:
+    from counter_app.services.config import load_config
+    from counter_app.services.journal_check import verify_journal
+    from counter_app.store import Database
+
+    config = load_config(profile.config_path)
+    db = Database(profile.database_path, readonly=True)
+    db.open(config.workstation_id)
+    try:
+        report = verify_journal(db)
+    finally:
+        db.close()
+    if report.problem is not None:
+        print(f"JOURNAL BROKEN at {report.problem.describe()}")
+        return EXIT_CHECK_FAILED
+    print(
+        f"journal OK: {report.entries} entries, last seq {report.last_seq}, "
+        f"last hash {report.last_hash[:16]}"
+    )
+    return EXIT_OK
+
+
+def _simulate(profile: Profile, demo: bool, days: int, seed: int) -> int:
+    from counter_app.services.clock import SimulatedClock
+    from counter_app.services.simulate import first_simulated_day, simulate
+
+    if days < 1:
+        print("--days must be 1 or more", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    clock = SimulatedClock(datetime.now(UTC))
+    ctx = AppContext.open(profile, demo_mode=demo, clock=clock)
+    try:
+        start = first_simulated_day(ctx, days)
+        print(f"simulating {days} day(s) from {start} with seed {seed} at {ctx.config.workstation_id}")
+        report = simulate(
+            ctx, clock, days=days, seed=seed, start=start,
+            progress=lambda day: print("  " + day.line(), flush=True),
+        )
+        print(f"done: {report.entries} journal entries")
+    finally:
+        ctx.close()
+    return EXIT_OK

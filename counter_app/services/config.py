@@ -1,0 +1,150 @@
+"""The workstation's configuration: a TOML file in the profile, validated at start.
+
+An IT officer edits `config.toml` by hand, so every mistake is reported with the field's
+dotted name and what is expected, in English and Arabic, and the program does not start
+half-configured.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class ConfigError(RuntimeError):
+    """config.toml is missing, unreadable or invalid; the message lists every problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficeConfig(_Strict):
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,15}$")
+    name_ar: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=100)
+
+
+class WindowConfig(_Strict):
+    number: int = Field(ge=1, le=99)
+
+
+class HqConfig(_Strict):
+    url: str = ""
+    ca_bundle: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a loopback test HQ)")
+        return value.rstrip("/")
+
+
+class ReceiptPrinterConfig(_Strict):
+    backend: Literal["simulator", "file", "usb", "serial", "network", "cups", "win32"] = (
+        "simulator"
+    )
+    width_px: Literal[384, 512, 576] = 576
+    target: str = ""  # device path, host:port, queue name, depending on the backend
+
+
+class DocumentPrinterConfig(_Strict):
+    backend: Literal["file", "system"] = "file"
+    target: str = ""
+
+
+class DevicesConfig(_Strict):
+    receipt_printer: ReceiptPrinterConfig = ReceiptPrinterConfig()
+    document_printer: DocumentPrinterConfig = DocumentPrinterConfig()
+
+
+class UiConfig(_Strict):
+    lang: Literal["ar", "en"] = "ar"
+
+
+class RetentionConfig(_Strict):
+    citizen_data_days: int = Field(default=30, ge=1, le=3650)
+
+
+class CounterConfig(_Strict):
+    office: OfficeConfig
+    window: WindowConfig
+    hq: HqConfig = HqConfig()
+    devices: DevicesConfig = DevicesConfig()
+    ui: UiConfig = UiConfig()
+    retention: RetentionConfig = RetentionConfig()
+    demo: bool = False
+
+    @property
+    def workstation_id(self) -> str:
+        """The name this window's journal carries: office code and window number."""
+        return f"{self.office.code}-W{self.window.number:02d}"
+
+
+def load_config(path: Path) -> CounterConfig:
+    """Read and validate config.toml, or raise ConfigError listing every problem."""
+    if not path.exists():
+        raise ConfigError(
+            f"{path} does not exist: create it (see the README) or start with --demo\n"
+            f"الملف {path} غير موجود: أنشئه أو ابدأ بالخيار ‎--demo"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{path} is not valid TOML: {exc}\nالملف {path} ليس بصيغة TOML صحيحة: {exc}"
+        ) from exc
+    try:
+        return CounterConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+            problems.append(f"  {where}: {error['msg']}")
+        raise ConfigError(
+            f"{path} has {len(problems)} problem(s):\n"
+            + "\n".join(problems)
+            + f"\nفي الملف {path} أخطاء يجب تصحيحها قبل التشغيل (انظر أعلاه)"
+        ) from exc
+
+
+def render_config(
+    *, office_code: str, name_ar: str, name_en: str, window: int, demo: bool, hq_url: str = ""
+) -> str:
+    """The text of a new config.toml, commented for the IT officer who will edit it."""
+    return f"""# Counter App: this workstation's configuration.
+# Edit with care; the program checks every field when it starts.
+
+demo = {"true" if demo else "false"}
+
+[office]
+code = "{office_code}"          # office code as registered at HQ (A-Z, 0-9, -)
+name_ar = "{name_ar}"
+name_en = "{name_en}"
+
+[window]
+number = {window}                  # 1-99
+
+[hq]
+url = "{hq_url}"                   # https://... ; empty until enrolled
+ca_bundle = ""                     # path to HQ's CA certificate (PEM)
+
+[ui]
+lang = "ar"                        # ar or en
+
+[devices.receipt_printer]
+backend = "simulator"              # simulator, file, usb, serial, network, cups, win32
+width_px = 576                     # 576 (80 mm), 512 (TM-T88), 384 (58 mm)
+target = ""
+
+[devices.document_printer]
+backend = "file"                   # file or system
+target = ""
+
+[retention]
+citizen_data_days = 30
+"""

@@ -1,0 +1,114 @@
+"""Everything one running workstation needs, built from its profile, and closed together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from counter_app.services import demo
+from counter_app.services.clock import Clock, SystemClock
+from counter_app.services.config import CounterConfig, load_config
+from counter_app.services.events import EventBus
+from counter_app.services.identity import IdentityService
+from counter_app.services.instance import InstanceLock
+from counter_app.services.logs import setup_logging
+from counter_app.services.profile import Profile
+from counter_app.services.queue import QueueService
+from counter_app.services.recorder import UnitOfWork
+from counter_app.services.session import SessionService
+from counter_app.services.status import StatusService
+from counter_app.store import Database
+from peripherals.receipt_printer import ReceiptPrinter, make_receipt_printer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    """The services of one workstation, sharing one store, clock and event bus."""
+
+    profile: Profile
+    config: CounterConfig
+    db: Database
+    clock: Clock
+    bus: EventBus
+    session: SessionService
+    queue: QueueService
+    identity: IdentityService
+    status: StatusService
+    receipt_printer: ReceiptPrinter
+    lock: InstanceLock | None = field(default=None)
+
+    @classmethod
+    def open(
+        cls,
+        profile: Profile,
+        *,
+        demo_mode: bool = False,
+        clock: Clock | None = None,
+        take_lock: bool = True,
+        log_to_file: bool = True,
+    ) -> AppContext:
+        """Open a workstation: lock the profile, read config, open and migrate the store.
+
+        With `demo_mode`, a profile without configuration gets the demo office and clerks.
+        """
+        profile.ensure()
+        lock = InstanceLock(profile.lock_path) if take_lock else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            fresh_demo = demo.write_demo_config(profile) if demo_mode else False
+            config = load_config(profile.config_path)
+            if log_to_file:
+                setup_logging(profile.logs_dir)
+            db = Database(profile.database_path)
+            db.open(config.workstation_id)
+            clock = clock or SystemClock()
+            bus = EventBus()
+            uow = UnitOfWork(db, clock, bus)
+            session = SessionService(uow, bus)
+            printer = make_receipt_printer(
+                config.devices.receipt_printer.backend,
+                config.devices.receipt_printer.width_px,
+                config.devices.receipt_printer.target,
+                profile.printed_dir,
+            )
+            ctx = cls(
+                profile=profile,
+                config=config,
+                db=db,
+                clock=clock,
+                bus=bus,
+                session=session,
+                queue=QueueService(uow, bus, session, config.window.number),
+                identity=IdentityService(uow, session),
+                status=StatusService(uow, session, printer, config),
+                receipt_printer=printer,
+                lock=lock,
+            )
+            if fresh_demo or (config.demo and ctx.status.clerk_count() == 0):
+                for username, name, role, pin in (demo.DEMO_CLERK, demo.DEMO_SUPERVISOR):
+                    session.add_clerk(username, name, role, pin)
+            log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)
+            return ctx
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @property
+    def uow(self) -> UnitOfWork:
+        return self.status.uow
+
+    def close(self) -> None:
+        self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        log.info("workstation closed")
+
+    @staticmethod
+    def profile_for(root: Path | None, *, demo_mode: bool) -> Profile:
+        return Profile(root) if root is not None else Profile.default(demo=demo_mode)

@@ -1,0 +1,27 @@
+"""The demo office: a configuration and clerks, written into a profile on first use."""
+
+from __future__ import annotations
+
+from counter_app.services.config import render_config
+from counter_app.services.profile import Profile
+
+DEMO_CLERK = ("mona", "منى عبد الرحمن", "clerk", "1234")
+DEMO_SUPERVISOR = ("ahmed", "أحمد السيد", "supervisor", "9876")
+
+
+def write_demo_config(profile: Profile) -> bool:
+    """Write the demo config.toml when the profile has none. True when written."""
+    if profile.config_path.exists():
+        return False
+    profile.ensure()
+    profile.config_path.write_text(
+        render_config(
+            office_code="ASW-0101",
+            name_ar="مكتب بريد أسوان الرئيسي",
+            name_en="Aswan Main Post Office",
+            window=1,
+            demo=True,
+        ),
+        encoding="utf-8",
+    )
+    return True

@@ -1,0 +1,64 @@
+"""Running a business change and its journal entries as one transaction.
+
+`UnitOfWork.run(work)` opens a write transaction, lets `work` change business rows and
+record journal entries through the same connection, commits, and only then publishes
+the events: a crash before the commit leaves neither the change nor its entries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from counter_app.domain.journal import EntryDraft, JournalEntry
+from counter_app.services.clock import Clock
+from counter_app.services.events import EventBus, JournalAppended
+from counter_app.store import Database, Transaction
+
+T = TypeVar("T")
+
+LAST_ACKED_SEQ = "sync.last_acked_seq"
+
+
+class Recorder:
+    """Records journal entries inside one open transaction."""
+
+    def __init__(self, tx: Transaction, clock: Clock) -> None:
+        self.tx = tx
+        self._clock = clock
+        self.appended: list[JournalEntry] = []
+
+    def record(self, entry_type: str, payload: Mapping[str, Any], clerk: str) -> JournalEntry:
+        entry = self.tx.journal.append(
+            EntryDraft(entry_type, payload, clerk),
+            uuid=str(uuid.uuid4()),
+            stamp=self._clock.stamp(),
+        )
+        self.appended.append(entry)
+        return entry
+
+    @property
+    def business_day(self) -> str:
+        return self._clock.stamp().business_day
+
+
+class UnitOfWork:
+    def __init__(self, db: Database, clock: Clock, bus: EventBus) -> None:
+        self.db = db
+        self.clock = clock
+        self.bus = bus
+
+    def run(self, work: Callable[[Recorder], T]) -> T:
+        with self.db.write() as tx:
+            recorder = Recorder(tx, self.clock)
+            result = work(recorder)
+            acked = int(tx.fact(LAST_ACKED_SEQ) or 0)
+        for entry in recorder.appended:
+            self.bus.publish(JournalAppended(entry.seq, entry.entry_type, entry.seq - acked))
+        return result
+
+    def waiting_to_sync(self) -> int:
+        with self.db.read() as tx:
+            acked = int(tx.fact(LAST_ACKED_SEQ) or 0)
+            return tx.journal.count_after(acked)

@@ -1,0 +1,56 @@
+"""What the status bar shows: clerk, entries waiting to sync, printer, HQ link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from counter_app.services.config import CounterConfig
+from counter_app.services.events import DeviceState
+from counter_app.services.recorder import UnitOfWork
+from counter_app.services.session import SessionService
+from peripherals.receipt_printer import ReceiptPrinter
+
+
+@dataclass(frozen=True)
+class StatusSnapshot:
+    clerk_name: str | None
+    waiting_to_sync: int
+    printer: DeviceState
+    enrolled: bool
+    online: bool
+    office_name_ar: str
+    office_name_en: str
+    window: int
+    demo: bool
+
+
+class StatusService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        session: SessionService,
+        printer: ReceiptPrinter,
+        config: CounterConfig,
+    ) -> None:
+        self.uow = uow
+        self._session = session
+        self._printer = printer
+        self._config = config
+
+    def snapshot(self) -> StatusSnapshot:
+        clerk = self._session.current
+        return StatusSnapshot(
+            clerk_name=clerk.display_name if clerk else None,
+            waiting_to_sync=self.uow.waiting_to_sync(),
+            printer=self._printer.state(),
+            enrolled=False,  # enrolment with HQ arrives with the sync capability
+            online=False,
+            office_name_ar=self._config.office.name_ar,
+            office_name_en=self._config.office.name_en,
+            window=self._config.window.number,
+            demo=self._config.demo,
+        )
+
+    def clerk_count(self) -> int:
+        with self.uow.db.read() as tx:
+            return tx.clerks.count()

@@ -1,0 +1,1 @@
+"""The headquarters service that offices sync to (the sync capability)."""

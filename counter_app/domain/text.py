@@ -57,7 +57,10 @@ def _refuse_hidden(field: str, text: str, allow_newlines: bool) -> None:
                 "النص يحتوي على حرف غير مرئي يغير طريقة عرضه؛ أعد كتابته",
                 f"The text contains an invisible character ({_INVISIBLE[ch]}); type it again",
             )
-        if unicodedata.category(ch) == "Cc" and not (allow_newlines and ch == "\n"):
+        # A tab is whitespace (pasted text has them); it is collapsed like a space.
+        if unicodedata.category(ch) == "Cc" and ch != "\t" and not (
+            allow_newlines and ch == "\n"
+        ):
             raise InputError(
                 field,
                 "النص يحتوي على حرف تحكم غير مسموح به",

@@ -1,0 +1,82 @@
+"""Starting the Qt application: fonts, language direction, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from counter_app.services.context import AppContext
+from counter_app.ui.main_window import MainWindow
+from resources import fonts_dir
+
+log = logging.getLogger(__name__)
+UI_FAMILIES = ["Noto Sans Arabic", "Noto Sans"]
+
+
+def load_fonts() -> list[str]:
+    """Register the shipped fonts with Qt; returns the families found."""
+    families: list[str] = []
+    for path in sorted(fonts_dir().glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            log.warning("font could not be loaded: %s", path.name)
+            continue
+        families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return sorted(set(families))
+
+
+def prepare_application(lang: str) -> QApplication:
+    """The QApplication set up for `lang`: right-to-left for Arabic, shipped fonts."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Counter App")
+    load_fonts()
+    font = QFont()
+    font.setFamilies(UI_FAMILIES)
+    font.setPointSize(11)
+    app.setFont(font)
+    arabic = lang == "ar"
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if arabic else Qt.LayoutDirection.LeftToRight)
+    QLocale.setDefault(QLocale(QLocale.Language.Arabic, QLocale.Country.Egypt) if arabic
+                       else QLocale(QLocale.Language.English, QLocale.Country.Egypt))
+    return app
+
+
+def run_counter_window(ctx: AppContext, *, lang: str, smoke_test: bool = False) -> int:
+    app = prepare_application(lang)
+    window = MainWindow(ctx, lang)
+    window.show()
+    if smoke_test:
+        return _smoke_test(app, window, ctx)
+    return app.exec()
+
+
+def _smoke_test(app: QApplication, window: MainWindow, ctx: AppContext) -> int:
+    """Show the window, let it settle, check store and fonts, report and quit."""
+    result = {"code": 1}
+
+    def check() -> None:
+        problems = []
+        if not window.isVisible():
+            problems.append("main window is not visible")
+        if ctx.db.quick_check() != "ok":
+            problems.append("database quick_check failed")
+        missing = [f for f in UI_FAMILIES + ["Amiri"] if f not in QFontDatabase.families()]
+        if missing:
+            problems.append("fonts missing: " + ", ".join(missing))
+        if problems:
+            print("smoke test FAILED: " + "; ".join(problems))
+        else:
+            print("main window shown; database and resources OK")
+            result["code"] = 0
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, check)
+    app.exec()
+    return result["code"]

@@ -1,0 +1,1 @@
+"""The panels the main window assembles, one module each."""

@@ -1,0 +1,73 @@
+"""Interface text in Arabic and English. One table, so a missing translation is visible."""
+
+from __future__ import annotations
+
+from counter_app.domain.text import to_arabic_indic
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("شباك الخدمات الحكومية - البريد المصري", "Egypt Post government services window"),
+    "window_n": ("شباك {n}", "Window {n}"),
+    "demo": ("نسخة تجريبية", "DEMO"),
+    "sign_in_title": ("تسجيل دخول الموظف", "Clerk sign-in"),
+    "username": ("اسم المستخدم", "Username"),
+    "pin": ("الرقم السري", "PIN"),
+    "sign_in": ("دخول", "Sign in"),
+    "demo_hint": (
+        "النسخة التجريبية: المستخدم mona والرقم السري 1234",
+        "Demo: user mona, PIN 1234",
+    ),
+    "queue": ("الطابور", "Queue"),
+    "current_ticket": ("التذكرة الحالية", "Current ticket"),
+    "no_ticket": ("لا توجد", "None"),
+    "waiting_n": ("في الانتظار: {n}", "Waiting: {n}"),
+    "issue_ticket": ("إصدار تذكرة (F4)", "Issue ticket (F4)"),
+    "call_next": ("نداء التالي (F2)", "Call next (F2)"),
+    "finish_served": ("تمت الخدمة (F3)", "Served (F3)"),
+    "no_show": ("لم يحضر (F6)", "No-show (F6)"),
+    "nobody_waiting": ("لا يوجد أحد في الانتظار", "Nobody is waiting"),
+    "ticket_issued": ("صدرت التذكرة رقم {n}", "Ticket {n} issued"),
+    "identity": ("هوية المواطن", "Citizen identity"),
+    "national_id": ("الرقم القومي (14 رقمًا)", "National ID number (14 digits)"),
+    "capture": ("تسجيل", "Capture"),
+    "birth_date": ("تاريخ الميلاد", "Birth date"),
+    "birthplace": ("محافظة الميلاد", "Governorate of birth"),
+    "gender": ("النوع", "Gender"),
+    "number": ("الرقم", "Number"),
+    "services": ("الخدمات", "Services"),
+    "services_soon": (
+        "تُضاف الخدمات هنا تباعًا: المخالفات المرورية، شهادة براءة الذمة، تجديد الرخصة، "
+        "مستخرجات الأحوال المدنية، التظلمات، ربط رقم المحمول.",
+        "Services arrive here as they are built: traffic fines, clearance certificate, "
+        "licence renewal, civil-registry extracts, appeals, mobile-number linking.",
+    ),
+    "status_offline": ("غير متصل بالمركز الرئيسي", "Offline from HQ"),
+    "status_not_enrolled": ("غير مسجل لدى المركز الرئيسي", "Not enrolled with HQ"),
+    "status_online": ("متصل", "Online"),
+    "status_waiting": ("قيود في انتظار المزامنة: {n}", "Entries waiting to sync: {n}"),
+    "status_printer": ("الطابعة: {state}", "Printer: {state}"),
+    "status_clerk": ("الموظف: {name}", "Clerk: {name}"),
+    "status_no_clerk": ("لا يوجد موظف", "No clerk signed in"),
+    "printer_ready": ("جاهزة", "ready"),
+    "printer_paper_low": ("الورق قارب على النفاد", "paper low"),
+    "printer_paper_out": ("نفد الورق", "out of paper"),
+    "printer_cover_open": ("الغطاء مفتوح", "cover open"),
+    "printer_offline": ("غير متصلة", "offline"),
+    "printer_unknown": ("حالتها غير معروفة", "state unknown"),
+    "close_shift": ("إغلاق الوردية وتسجيل الخروج", "Close shift and sign out"),
+    "unexpected": (
+        "حدث خطأ غير متوقع ولم تتم العملية. التفاصيل في سجل البرنامج.",
+        "An unexpected error occurred; the operation was not done. Details are in the log.",
+    ),
+}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """The text for `key` in `lang`, with {placeholders} filled; digits Arabic-Indic in Arabic."""
+    ar, en = _TEXT[key]
+    if lang == "ar":
+        return ar.format(**{k: to_arabic_indic(str(v)) for k, v in values.items()})
+    return en.format(**values)
+
+
+def number(value: int, lang: str) -> str:
+    return to_arabic_indic(str(value)) if lang == "ar" else str(value)

@@ -18,7 +18,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "queue": ("الطابور", "Queue"),
     "current_ticket": ("التذكرة الحالية", "Current ticket"),
-    "no_ticket": ("لا توجد", "None"),
+    "no_ticket": ("—", "—"),
     "waiting_n": ("في الانتظار: {n}", "Waiting: {n}"),
     "issue_ticket": ("إصدار تذكرة (F4)", "Issue ticket (F4)"),
     "call_next": ("نداء التالي (F2)", "Call next (F2)"),
@@ -67,6 +67,13 @@ def tr(key: str, lang: str, **values: object) -> str:
     if lang == "ar":
         return ar.format(**{k: to_arabic_indic(str(v)) for k, v in values.items()})
     return en.format(**values)
+
+
+def ltr(text: str) -> str:
+    """Keep left-to-right text (ID numbers, codes) in order inside a right-to-left line:
+    without this "2900101******5" shows as "5******2900101". Left-to-right marks rather
+    than isolates (U+2066), which Qt's labels do not apply."""
+    return f"\u200e{text}\u200e"
 
 
 def number(value: int, lang: str) -> str:

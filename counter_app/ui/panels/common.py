@@ -26,9 +26,12 @@ class ErrorLine(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setStyleSheet("color: #b00020;")
+        self.hide()  # takes no room until there is something to say
 
     def show_error(self, error: InputError) -> None:
         self.setText(f"{error.message_ar}\n{error.message_en}")
+        self.show()
 
     def clear_error(self) -> None:
         self.clear()
+        self.hide()

@@ -14,7 +14,7 @@ from counter_app.domain.text import to_arabic_indic
 from counter_app.services.identity import IdentityView
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import ErrorLine, Panel
-from counter_app.ui.strings import tr
+from counter_app.ui.strings import ltr, tr
 
 
 class IdentityPanel(Panel):
@@ -62,7 +62,7 @@ class IdentityPanel(Panel):
     def _show(self, view: IdentityView) -> None:
         self.error.clear_error()
         ar = self._lang == "ar"
-        self.number.setText(view.masked_number)
+        self.number.setText(ltr(view.masked_number))
         birth = view.birth_date.strftime("%d/%m/%Y")
         self.birth.setText(to_arabic_indic(birth) if ar else birth)
         self.place.setText(view.place_ar if ar else view.place_en)

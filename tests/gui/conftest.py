@@ -1,0 +1,47 @@
+"""GUI fixtures: a demo workstation and its real main window, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from counter_app.ui.app import prepare_application
+from counter_app.ui.main_window import MainWindow
+from tests.helpers import open_demo
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def counter_window(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[[str], MainWindow]]:
+    opened = []
+
+    def make(lang: str) -> MainWindow:
+        ctx = open_demo(tmp_path / f"profile-{lang}", sign_in=False)
+        prepare_application(lang)
+        window = MainWindow(ctx, lang)
+        qtbot.addWidget(window)
+        window.resize(1280, 760)
+        window.show()
+        qtbot.waitExposed(window)
+        # Keyboard focus and window shortcuts need the window to be the active one.
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+        opened.append((window, ctx))
+        return window
+
+    yield make
+    for window, ctx in opened:
+        window.close()
+        ctx.close()
+
+
+def screenshot(window: MainWindow, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    assert window.grab().save(str(path))
+    return path

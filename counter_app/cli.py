@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from counter_app import __version__
@@ -128,9 +128,15 @@ def _simulate(profile: Profile, demo: bool, days: int, seed: int) -> int:
     ctx = AppContext.open(profile, demo_mode=demo, clock=clock)
     try:
         start = first_simulated_day(ctx, days)
-        print(f"simulating {days} day(s) from {start} with seed {seed} at {ctx.config.workstation_id}")
+        print(
+            f"simulating {days} day(s) from {start} with seed {seed} at {ctx.config.workstation_id}"
+        )
         report = simulate(
-            ctx, clock, days=days, seed=seed, start=start,
+            ctx,
+            clock,
+            days=days,
+            seed=seed,
+            start=start,
             progress=lambda day: print("  " + day.line(), flush=True),
         )
         print(f"done: {report.entries} journal entries")

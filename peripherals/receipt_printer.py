@@ -57,9 +57,9 @@ class SimulatedReceiptPrinter:
         path.write_bytes(data)
 
 
-def make_receipt_printer(backend: str, width_px: int, target: str, printed_dir: Path) -> (
-    ReceiptPrinter
-):
+def make_receipt_printer(
+    backend: str, width_px: int, target: str, printed_dir: Path
+) -> ReceiptPrinter:
     """The configured receipt printer, or DeviceError naming what is not available."""
     if backend in ("simulator", "file"):
         folder = Path(target) if target else printed_dir / "receipts"

@@ -1,1 +1,1 @@
-"""Device-independent documents, their raster/PDF rendering and the signed QR (the printing capability)."""
+"""Documents, their raster and PDF rendering, and the signed QR (the printing capability)."""

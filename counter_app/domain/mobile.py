@@ -12,7 +12,7 @@ _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def parse_mobile(text: str) -> str:
-    """"010 1234 5678", "+20 10 ...", "٠١٠..." -> "+201012345678", or `InputError`."""
+    """ "010 1234 5678", "+20 10 ...", "٠١٠..." -> "+201012345678", or `InputError`."""
     cleaned = normalize_digits(text.strip())
     error = InputError(
         "mobile",

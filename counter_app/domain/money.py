@@ -73,7 +73,8 @@ class Money:
         return Decimal(self.piastres) / PIASTRES_PER_POUND
 
     def format(self, lang: str = "ar") -> str:
-        """Locale display: "‏١٥٠٫٢٥ ج.م.‏" in Arabic, "EGP 150.25" in English."""
+        """Locale display: "١٥٠٫٢٥ ج.م." in Arabic (babel adds right-to-left marks), "EGP 150.25"
+        in English."""
         if lang == "ar":
             # babel gives the Arabic separators; the digits themselves stay ASCII.
             text = format_currency(

@@ -93,9 +93,7 @@ def _date(field: str, text: str, *, today: date, future: bool) -> date:
     try:
         return date(century + yy, mm, dd)
     except ValueError as exc:
-        raise InvalidMrz(
-            field, "التاريخ غير موجود في التقويم", "the date does not exist"
-        ) from exc
+        raise InvalidMrz(field, "التاريخ غير موجود في التقويم", "the date does not exist") from exc
 
 
 def _names(field: str) -> tuple[str, str]:
@@ -122,9 +120,7 @@ def parse_td3(line1: str, line2: str, *, today: date | None = None) -> PassportI
             )
     l1, l2 = lines["line1"], lines["line2"]
     if l1[0] != "P":
-        raise InvalidMrz(
-            "document_type", "الوثيقة ليست جواز سفر", "the document is not a passport"
-        )
+        raise InvalidMrz("document_type", "الوثيقة ليست جواز سفر", "the document is not a passport")
     _verify("document_number", l2[0:9], l2[9])
     birth = _date("birth_date", l2[13:19], today=today, future=False)
     _verify("birth_date", l2[13:19], l2[19])

@@ -12,11 +12,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-
+from counter_app.domain.business_time import CAIRO
 from counter_app.domain.errors import InputError
 from counter_app.domain.text import normalize_digits
-
-from counter_app.domain.business_time import CAIRO
 
 # Governorate codes with their names (Arabic, English). 88 means born abroad.
 GOVERNORATES: dict[str, tuple[str, str]] = {

@@ -58,9 +58,7 @@ def _refuse_hidden(field: str, text: str, allow_newlines: bool) -> None:
                 f"The text contains an invisible character ({_INVISIBLE[ch]}); type it again",
             )
         # A tab is whitespace (pasted text has them); it is collapsed like a space.
-        if unicodedata.category(ch) == "Cc" and ch != "\t" and not (
-            allow_newlines and ch == "\n"
-        ):
+        if unicodedata.category(ch) == "Cc" and ch != "\t" and not (allow_newlines and ch == "\n"):
             raise InputError(
                 field,
                 "النص يحتوي على حرف تحكم غير مسموح به",
@@ -91,9 +89,7 @@ def clean_name(text: str, field: str = "name", max_length: int = NAME_MAX_LENGTH
     return value
 
 
-def clean_free_text(
-    text: str, field: str = "note", max_length: int = FREE_TEXT_MAX_LENGTH
-) -> str:
+def clean_free_text(text: str, field: str = "note", max_length: int = FREE_TEXT_MAX_LENGTH) -> str:
     """A free-text note (an appeal's reason, an address line), or `InputError`."""
     value = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     _refuse_hidden(field, value, allow_newlines=True)

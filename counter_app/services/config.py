@@ -45,9 +45,7 @@ class HqConfig(_Strict):
 
 
 class ReceiptPrinterConfig(_Strict):
-    backend: Literal["simulator", "file", "usb", "serial", "network", "cups", "win32"] = (
-        "simulator"
-    )
+    backend: Literal["simulator", "file", "usb", "serial", "network", "cups", "win32"] = "simulator"
     width_px: Literal[384, 512, 576] = 576
     target: str = ""  # device path, host:port, queue name, depending on the backend
 

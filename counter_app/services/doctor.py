@@ -59,9 +59,7 @@ def run_doctor(profile: Profile) -> list[Check]:
         checks.append(_printer_check(profile, config))
     checks.append(_disk_check(profile))
     running = InstanceLock(profile.lock_path).is_held_elsewhere()
-    checks.append(
-        Check("OK", "instance", "the counter is running" if running else "not running")
-    )
+    checks.append(Check("OK", "instance", "the counter is running" if running else "not running"))
     return checks
 
 
@@ -102,9 +100,7 @@ def _database_checks(profile: Profile, config: CounterConfig | None) -> list[Che
         )
         report = verify_journal(db)
         if report.ok:
-            checks.append(
-                Check("OK", "journal chain", f"{report.entries} entries verify")
-            )
+            checks.append(Check("OK", "journal chain", f"{report.entries} entries verify"))
         else:
             assert report.problem is not None
             checks.append(
@@ -145,8 +141,12 @@ def _fonts_check() -> Check:
         if not item.is_file() or item.read_bytes()[:4] not in _FONT_MAGIC:
             missing.append(font)
     if missing:
-        return Check("FAIL", "fonts", "missing or damaged: " + ", ".join(missing),
-                     "reinstall the application")
+        return Check(
+            "FAIL",
+            "fonts",
+            "missing or damaged: " + ", ".join(missing),
+            "reinstall the application",
+        )
     return Check("OK", "fonts", f"{len(REQUIRED_FONTS)} fonts found")
 
 

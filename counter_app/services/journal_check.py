@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from counter_app.domain.journal import ChainProblem, verify_chain
+from counter_app.domain.journal import ChainProblem, JournalEntry, verify_chain
 from counter_app.store import Database
 
 
@@ -25,7 +26,7 @@ def verify_journal(db: Database) -> JournalReport:
     count, last_seq, last_hash = 0, 0, ""
     with db.read() as tx:
 
-        def counted():  # type: ignore[no-untyped-def]
+        def counted() -> Iterator[JournalEntry]:
             nonlocal count, last_seq, last_hash
             for entry in tx.journal.entries():
                 count += 1

@@ -82,9 +82,7 @@ class QueueService:
         def work(rec: Recorder) -> TicketView:
             ticket = rec.tx.tickets.current_called(rec.business_day)
             if ticket is None:
-                raise InputError(
-                    "ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called"
-                )
+                raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
             entry = rec.record(f"ticket.{outcome}", {"number": ticket.number}, clerk.username)
             rec.tx.tickets.set_status(ticket.id, outcome, entry.seq)
             return TicketView(ticket.number, ticket.service, outcome)
@@ -96,9 +94,7 @@ class QueueService:
 
         def work(rec: Recorder) -> None:
             if rec.tx.shifts.open_shift_id(clerk.username) is not None:
-                raise InputError(
-                    "shift", "الوردية مفتوحة بالفعل", "The shift is already open"
-                )
+                raise InputError("shift", "الوردية مفتوحة بالفعل", "The shift is already open")
             entry = rec.record("shift.opened", {"window": self._window}, clerk.username)
             rec.tx.shifts.open(clerk.username, rec.business_day, entry.seq)
 

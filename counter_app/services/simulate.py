@@ -60,9 +60,7 @@ def random_national_id(rng: random.Random) -> str:
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 55))
     century = "2" if birth.year < 2000 else "3"
     governorate = rng.choice(sorted(GOVERNORATES))
-    return (
-        f"{century}{birth:%y%m%d}{governorate}{rng.randrange(10_000):04d}{rng.randrange(10)}"
-    )
+    return f"{century}{birth:%y%m%d}{governorate}{rng.randrange(10_000):04d}{rng.randrange(10)}"
 
 
 def _mistype(number: str, rng: random.Random) -> str:

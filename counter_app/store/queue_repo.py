@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, func, insert, select, update
 
 from counter_app.store.schema import clerks, shifts, tickets
 
@@ -25,6 +26,13 @@ class TicketRow:
     number: int
     service: str
     status: str
+
+
+def _inserted_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the database did not return the new row's id")
+    return int(key[0])
 
 
 class ClerkRepository:
@@ -72,7 +80,7 @@ class ShiftRepository:
         result = self._conn.execute(
             insert(shifts).values(clerk=clerk, business_day=business_day, opened_seq=seq)
         )
-        return int(result.inserted_primary_key[0])
+        return int(_inserted_id(result))
 
     def close(self, shift_id: int, seq: int) -> None:
         self._conn.execute(update(shifts).where(shifts.c.id == shift_id).values(closed_seq=seq))
@@ -99,7 +107,7 @@ class TicketRepository:
                 last_seq=seq,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return int(_inserted_id(result))
 
     def first_waiting(self, business_day: str) -> TicketRow | None:
         return self._one(

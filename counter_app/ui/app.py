@@ -41,9 +41,14 @@ def prepare_application(lang: str) -> QApplication:
     font.setPointSize(11)
     app.setFont(font)
     arabic = lang == "ar"
-    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if arabic else Qt.LayoutDirection.LeftToRight)
-    QLocale.setDefault(QLocale(QLocale.Language.Arabic, QLocale.Country.Egypt) if arabic
-                       else QLocale(QLocale.Language.English, QLocale.Country.Egypt))
+    app.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if arabic else Qt.LayoutDirection.LeftToRight
+    )
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Arabic, QLocale.Country.Egypt)
+        if arabic
+        else QLocale(QLocale.Language.English, QLocale.Country.Egypt)
+    )
     return app
 
 
@@ -66,7 +71,7 @@ def _smoke_test(app: QApplication, window: MainWindow, ctx: AppContext) -> int:
             problems.append("main window is not visible")
         if ctx.db.quick_check() != "ok":
             problems.append("database quick_check failed")
-        missing = [f for f in UI_FAMILIES + ["Amiri"] if f not in QFontDatabase.families()]
+        missing = [f for f in [*UI_FAMILIES, "Amiri"] if f not in QFontDatabase.families()]
         if missing:
             problems.append("fonts missing: " + ", ".join(missing))
         if problems:

@@ -29,6 +29,7 @@ from counter_app.ui.panels.services_panel import ServicesPanel
 from counter_app.ui.panels.sign_in import SignInPanel
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.strings import tr
+from counter_app.ui.widgets import named
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
         self.queue = QueuePanel(self.ops, lang)
         self.identity = IdentityPanel(self.ops, lang)
         self.services = ServicesPanel(lang)
-        counter = QWidget(objectName="counter_page")
+        counter = named(QWidget(), "counter_page")
         row = QHBoxLayout(counter)
         for panel, stretch in ((self.queue, 3), (self.identity, 4), (self.services, 3)):
             row.addWidget(panel, stretch)
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         text = f"{office} - {tr('window_n', lang, n=ctx.config.window.number)}"
         if ctx.config.demo:
             text += f"  [{tr('demo', lang)}]"
-        header = QLabel(text, objectName="header")
+        header = named(QLabel(text), "header")
         header.setStyleSheet("font-size: 14pt; font-weight: bold; padding: 4px;")
         return header
 
@@ -111,10 +112,11 @@ class MainWindow(QMainWindow):
         self.ops.run(close).success(lambda _r: self.pages.setCurrentIndex(0))
 
     def _unexpected(self, _error: BaseException) -> None:
-        self.message_bar.show_error(InputError("unexpected", tr("unexpected", "ar"),
-                                               tr("unexpected", "en")))
+        self.message_bar.show_error(
+            InputError("unexpected", tr("unexpected", "ar"), tr("unexpected", "en"))
+        )
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.ops.shutdown()
         self.bridge.close()
         super().closeEvent(event)

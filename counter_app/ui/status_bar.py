@@ -14,6 +14,7 @@ from counter_app.services.events import (
 from counter_app.services.status import StatusSnapshot
 from counter_app.ui.bridge import EventBridge
 from counter_app.ui.strings import tr
+from counter_app.ui.widgets import named
 
 
 class CounterStatusBar(QStatusBar):
@@ -21,10 +22,10 @@ class CounterStatusBar(QStatusBar):
         super().__init__(parent)
         self._lang = lang
         self.setSizeGripEnabled(False)
-        self.connection = QLabel(objectName="status_connection")
-        self.waiting = QLabel(objectName="status_waiting")
-        self.printer = QLabel(objectName="status_printer")
-        self.clerk = QLabel(objectName="status_clerk")
+        self.connection = named(QLabel(), "status_connection")
+        self.waiting = named(QLabel(), "status_waiting")
+        self.printer = named(QLabel(), "status_printer")
+        self.clerk = named(QLabel(), "status_clerk")
         for label in (self.connection, self.waiting, self.printer, self.clerk):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)

@@ -14,11 +14,26 @@ from counter_app.cli import main
 
 
 def simulate(profile: Path, days: int = 1, seed: int = 3) -> None:
-    assert main(["--profile", str(profile), "--demo", "simulate", "--days", str(days),
-                 "--seed", str(seed)]) == 0
+    assert (
+        main(
+            [
+                "--profile",
+                str(profile),
+                "--demo",
+                "simulate",
+                "--days",
+                str(days),
+                "--seed",
+                str(seed),
+            ]
+        )
+        == 0
+    )
 
 
-def test_simulate_is_deterministic_by_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_simulate_is_deterministic_by_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     simulate(tmp_path / "a", seed=11)
     first = capsys.readouterr().out
     simulate(tmp_path / "b", seed=11)
@@ -34,7 +49,9 @@ def test_simulate_is_deterministic_by_seed(tmp_path: Path, capsys: pytest.Captur
     assert "tickets" in first and "seed 11" in first
 
 
-def test_verify_journal_ok_after_a_simulated_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_journal_ok_after_a_simulated_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     simulate(tmp_path)
     capsys.readouterr()
     assert main(["--profile", str(tmp_path), "verify-journal"]) == 0
@@ -86,24 +103,36 @@ def test_doctor_reports_health(tmp_path: Path, capsys: pytest.CaptureFixture[str
     capsys.readouterr()
     assert main(["--profile", str(tmp_path), "doctor"]) == 0
     out = capsys.readouterr().out
-    for title in ("configuration", "schema", "quick_check", "journal chain", "keyring", "fonts",
-                  "receipt printer"):
+    for title in (
+        "configuration",
+        "schema",
+        "quick_check",
+        "journal chain",
+        "keyring",
+        "fonts",
+        "receipt printer",
+    ):
         assert f"] {title}:" in out
     assert "healthy" in out
 
 
-def test_doctor_fails_with_advice_on_bad_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_doctor_fails_with_advice_on_bad_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     simulate(tmp_path)
     config = tmp_path / "config.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("number = 1", "number = 0"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("number = 1", "number = 0"), encoding="utf-8"
+    )
     capsys.readouterr()
     assert main(["--profile", str(tmp_path), "doctor"]) == 1
     out = capsys.readouterr().out
     assert "window.number" in out and "-> correct config.toml" in out
 
 
-def test_bad_config_stops_the_counter_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_stops_the_counter_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / "config.toml").write_text("demo = 3\n", encoding="utf-8")
     assert main(["--profile", str(tmp_path), "simulate"]) == 2
@@ -114,7 +143,11 @@ def test_smoke_test_as_the_installer_runs_it(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
         [sys.executable, "-m", "counter_app", "--profile", str(tmp_path), "--demo", "smoke-test"],
-        capture_output=True, text=True, env=env, timeout=120,
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "main window shown" in result.stdout

@@ -76,23 +76,29 @@ def test_hq_url_must_be_http(tmp_path: Path) -> None:
         url = "ftp://hq"
         """,
     )
-    with pytest.raises(ConfigError, match="hq.url"):
+    with pytest.raises(ConfigError, match=r"hq\.url"):
         load_config(path)
 
 
 def test_a_second_instance_on_the_same_profile_is_refused(profile_dir: Path) -> None:
     profile_dir.mkdir(parents=True)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys
             from counter_app.services.instance import InstanceLock
             from pathlib import Path
-            lock = InstanceLock(Path({str(profile_dir / 'instance.lock')!r}))
+            lock = InstanceLock(Path({str(profile_dir / "instance.lock")!r}))
             lock.acquire()
             print("held", flush=True)
             sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"

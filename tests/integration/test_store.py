@@ -75,8 +75,9 @@ def test_services_keep_the_chain_and_sequence_contiguous(profile_dir: Path) -> N
     with ctx.db.read() as tx:
         types = [e.entry_type for e in tx.journal.entries()]
     assert types.count("ticket.issued") == 5 and types.count("ticket.served") == 5
-    assert "29001012801235" not in str(list(ctx.db.engine.connect().exec_driver_sql(
-        "SELECT payload FROM journal_entries")))
+    assert "29001012801235" not in str(
+        list(ctx.db.engine.connect().exec_driver_sql("SELECT payload FROM journal_entries"))
+    )
     ctx.close()
 
 

@@ -27,7 +27,9 @@ def chain(n: int) -> list[JournalEntry]:
             uuid=f"00000000-0000-0000-0000-{seq:012d}",
             workstation_id="ASW-0101-W01",
             draft=EntryDraft("ticket.issued", {"number": seq, "service": "fines"}, "mona"),
-            stamp=Stamp(f"2026-11-23T08:{seq % 60:02d}:00.000000+00:00", seq * 1000, "r", "2026-11-23"),
+            stamp=Stamp(
+                f"2026-11-23T08:{seq % 60:02d}:00.000000+00:00", seq * 1000, "r", "2026-11-23"
+            ),
         )
         entries.append(entry)
         prev = entry.hash
@@ -74,7 +76,10 @@ def test_a_reordered_pair_is_named_at_the_first_of_the_two() -> None:
 def test_a_forged_entry_with_a_recomputed_hash_still_breaks_the_next_link() -> None:
     entries = chain(6)
     forged = make_entry(
-        seq=3, prev_hash=entries[1].hash, uuid=entries[2].uuid, workstation_id="ASW-0101-W01",
+        seq=3,
+        prev_hash=entries[1].hash,
+        uuid=entries[2].uuid,
+        workstation_id="ASW-0101-W01",
         draft=EntryDraft("ticket.issued", {"number": 999, "service": "fines"}, "mona"),
         stamp=Stamp(entries[2].device_time, entries[2].monotonic_ns, "r", "2026-11-23"),
     )

@@ -15,6 +15,7 @@ from counter_app.services.identity import IdentityView
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import ErrorLine, Panel
 from counter_app.ui.strings import ltr, tr
+from counter_app.ui.widgets import named
 
 
 class IdentityPanel(Panel):
@@ -24,7 +25,7 @@ class IdentityPanel(Panel):
         self._ops = ops
         self._lang = lang
         self.body.addWidget(QLabel(tr("national_id", lang)))
-        self.national_id = QLineEdit(objectName="national_id")
+        self.national_id = named(QLineEdit(), "national_id")
         self.national_id.setMaxLength(20)
         self.national_id.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.national_id.setStyleSheet("font-size: 18pt; letter-spacing: 2px;")
@@ -34,10 +35,10 @@ class IdentityPanel(Panel):
         self.error = ErrorLine()
         self.body.addWidget(self.error)
         details = QFormLayout()
-        self.number = QLabel(objectName="id_number")
-        self.birth = QLabel(objectName="id_birth")
-        self.place = QLabel(objectName="id_place")
-        self.gender = QLabel(objectName="id_gender")
+        self.number = named(QLabel(), "id_number")
+        self.birth = named(QLabel(), "id_birth")
+        self.place = named(QLabel(), "id_place")
+        self.gender = named(QLabel(), "id_gender")
         details.addRow(tr("number", lang), self.number)
         details.addRow(tr("birth_date", lang), self.birth)
         details.addRow(tr("birthplace", lang), self.place)
@@ -49,9 +50,9 @@ class IdentityPanel(Panel):
 
     def capture(self) -> None:
         text = self.national_id.text()
-        self._ops.run(lambda c: c.identity.capture_national_id(text)).success(
-            self._show
-        ).failure(self._refused)
+        self._ops.run(lambda c: c.identity.capture_national_id(text)).success(self._show).failure(
+            self._refused
+        )
 
     def _refused(self, error: InputError) -> None:
         self.error.show_error(error)

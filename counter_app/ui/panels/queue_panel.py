@@ -9,6 +9,7 @@ from counter_app.services.queue import QueueSnapshot, TicketView
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import ErrorLine, Panel
 from counter_app.ui.strings import number, tr
+from counter_app.ui.widgets import named
 
 
 class QueuePanel(Panel):
@@ -18,13 +19,13 @@ class QueuePanel(Panel):
         self._ops = ops
         self._lang = lang
         self.body.addWidget(QLabel(tr("current_ticket", lang)))
-        self.current = QLabel(tr("no_ticket", lang), objectName="current_ticket")
+        self.current = named(QLabel(tr("no_ticket", lang)), "current_ticket")
         self.current.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.current.setStyleSheet("font-size: 40pt; font-weight: bold;")
         self.body.addWidget(self.current)
-        self.waiting = QLabel(objectName="waiting_count")
+        self.waiting = named(QLabel(), "waiting_count")
         self.body.addWidget(self.waiting)
-        self.notice = QLabel(objectName="queue_notice")
+        self.notice = named(QLabel(), "queue_notice")
         self.body.addWidget(self.notice)
         self.error = ErrorLine()
         self.body.addWidget(self.error)
@@ -32,8 +33,12 @@ class QueuePanel(Panel):
         self.call_button = QPushButton(tr("call_next", lang))
         self.served_button = QPushButton(tr("finish_served", lang))
         self.no_show_button = QPushButton(tr("no_show", lang))
-        for button in (self.call_button, self.served_button, self.no_show_button,
-                       self.issue_button):
+        for button in (
+            self.call_button,
+            self.served_button,
+            self.no_show_button,
+            self.issue_button,
+        ):
             button.setMinimumHeight(40)
             self.body.addWidget(button)
         self.body.addStretch(1)

@@ -10,6 +10,7 @@ from counter_app.services.session import Clerk
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import ErrorLine, Panel
 from counter_app.ui.strings import tr
+from counter_app.ui.widgets import named
 
 
 class SignInPanel(QWidget):
@@ -20,8 +21,8 @@ class SignInPanel(QWidget):
         self._ops = ops
         panel = Panel(tr("sign_in_title", lang))
         form = QFormLayout()
-        self.username = QLineEdit(objectName="username")
-        self.pin = QLineEdit(objectName="pin")
+        self.username = named(QLineEdit(), "username")
+        self.pin = named(QLineEdit(), "pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
@@ -46,9 +47,9 @@ class SignInPanel(QWidget):
     def _submit(self) -> None:
         username, pin = self.username.text(), self.pin.text()
         self.pin.clear()
-        self._ops.run(lambda c: c.session.sign_in(username, pin)).success(
-            self._accepted
-        ).failure(self._refused)
+        self._ops.run(lambda c: c.session.sign_in(username, pin)).success(self._accepted).failure(
+            self._refused
+        )
 
     def _accepted(self, clerk: Clerk) -> None:
         self.error.clear_error()

@@ -59,7 +59,8 @@ class AppContext:
         if lock is not None:
             lock.acquire()
         try:
-            fresh_demo = demo.write_demo_config(profile) if demo_mode else False
+            if demo_mode:
+                demo.write_demo_config(profile)
             config = load_config(profile.config_path)
             if log_to_file:
                 setup_logging(profile.logs_dir)
@@ -88,9 +89,12 @@ class AppContext:
                 receipt_printer=printer,
                 lock=lock,
             )
-            if fresh_demo or (config.demo and ctx.status.clerk_count() == 0):
+            if config.demo:
+                # Each demo clerk on its own: a crash between two leaves the next start to
+                # add what is missing.
                 for username, name, role, pin in (demo.DEMO_CLERK, demo.DEMO_SUPERVISOR):
-                    session.add_clerk(username, name, role, pin)
+                    if not ctx.status.has_clerk(username):
+                        session.add_clerk(username, name, role, pin)
             log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)
             return ctx
         except BaseException:

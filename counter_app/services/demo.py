@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from counter_app.services.config import render_config
 from counter_app.services.profile import Profile
 
@@ -14,7 +16,9 @@ def write_demo_config(profile: Profile) -> bool:
     if profile.config_path.exists():
         return False
     profile.ensure()
-    profile.config_path.write_text(
+    # Write beside and rename: a crash mid-write must not leave a half config behind.
+    partial = profile.config_path.with_suffix(".toml.partial")
+    partial.write_text(
         render_config(
             office_code="ASW-0101",
             name_ar="مكتب بريد أسوان الرئيسي",
@@ -24,4 +28,5 @@ def write_demo_config(profile: Profile) -> bool:
         ),
         encoding="utf-8",
     )
+    os.replace(partial, profile.config_path)
     return True

@@ -48,17 +48,24 @@ class UnitOfWork:
         self.db = db
         self.clock = clock
         self.bus = bus
+        with db.read() as tx:
+            self._acked = int(tx.fact(LAST_ACKED_SEQ) or 0)
 
     def run(self, work: Callable[[Recorder], T]) -> T:
         with self.db.write() as tx:
             recorder = Recorder(tx, self.clock)
             result = work(recorder)
-            acked = int(tx.fact(LAST_ACKED_SEQ) or 0)
         for entry in recorder.appended:
-            self.bus.publish(JournalAppended(entry.seq, entry.entry_type, entry.seq - acked))
+            waiting = entry.seq - self._acked
+            self.bus.publish(JournalAppended(entry.seq, entry.entry_type, waiting))
         return result
+
+    def record_acknowledged(self, seq: int) -> None:
+        """HQ holds every entry up to `seq` (the sync worker calls this after a push)."""
+        with self.db.write() as tx:
+            tx.set_fact(LAST_ACKED_SEQ, str(seq))
+        self._acked = seq
 
     def waiting_to_sync(self) -> int:
         with self.db.read() as tx:
-            acked = int(tx.fact(LAST_ACKED_SEQ) or 0)
-            return tx.journal.count_after(acked)
+            return tx.journal.count_after(self._acked)

@@ -51,6 +51,6 @@ class StatusService:
             demo=self._config.demo,
         )
 
-    def clerk_count(self) -> int:
+    def has_clerk(self, username: str) -> bool:
         with self.uow.db.read() as tx:
-            return tx.clerks.count()
+            return tx.clerks.get(username) is not None

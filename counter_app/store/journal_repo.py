@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from counter_app.domain.journal import GENESIS_HASH, EntryDraft, JournalEntry, Stamp, make_entry
 from counter_app.store.schema import journal_entries as je
@@ -28,19 +28,57 @@ _COLUMNS = [
     je.c.prev_hash,
     je.c.hash,
 ]
-_INSERT = insert(je)
+# The append is the hottest statement in the program (every operation, every window), so
+# it goes to the DBAPI cursor directly, with the column list taken from the schema.
+_INSERT_SQL = (  # noqa: S608 (names from our own schema; values are bound parameters)
+    f"INSERT INTO {je.name} ({', '.join(c.name for c in _COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
+)
 _HEAD = select(je.c.seq, je.c.hash).order_by(je.c.seq.desc()).limit(1)
+
+
+class HeadCache:
+    """The last committed (seq, hash), kept between write transactions of one process.
+
+    Only the process holding the profile's instance lock writes, so the head it last
+    committed is the head. It is set only after a commit and forgotten after any
+    rollback; when unknown it is read from the table. Should another writer ever slip
+    in, the PRIMARY KEY on seq refuses the duplicate instead of forking the chain.
+    """
+
+    def __init__(self) -> None:
+        self._head: tuple[int, str] | None = None
+
+    def get(self) -> tuple[int, str] | None:
+        return self._head
+
+    def commit(self, head: tuple[int, str] | None) -> None:
+        if head is not None:
+            self._head = head
+
+    def forget(self) -> None:
+        self._head = None
 
 
 class JournalRepository:
     """The journal table seen through one transaction's connection."""
 
-    def __init__(self, conn: Connection, workstation_id: str) -> None:
+    def __init__(
+        self, conn: Connection, workstation_id: str, cache: HeadCache | None = None
+    ) -> None:
         self._conn = conn
         self._workstation_id = workstation_id
+        self._cache = cache
+        # The head after this transaction's appends; becomes the cache's on commit.
+        self.pending_head: tuple[int, str] | None = None
 
     def head(self) -> tuple[int, str]:
         """(last seq, its hash), or (0, GENESIS_HASH) for an empty journal."""
+        if self.pending_head is not None:
+            return self.pending_head
+        cached = self._cache.get() if self._cache is not None else None
+        if cached is not None:
+            return cached
         row = self._conn.execute(_HEAD).first()
         return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
@@ -54,7 +92,10 @@ class JournalRepository:
             draft=draft,
             stamp=stamp,
         )
-        self._conn.execute(_INSERT, [entry.__dict__])
+        dbapi = self._conn.connection.driver_connection
+        assert dbapi is not None
+        dbapi.execute(_INSERT_SQL, tuple(getattr(entry, c.name) for c in _COLUMNS))
+        self.pending_head = (entry.seq, entry.hash)
         return entry
 
     def entries(self, after_seq: int = 0, limit: int | None = None) -> Iterator[JournalEntry]:

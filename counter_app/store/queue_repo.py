@@ -62,9 +62,6 @@ class ClerkRepository:
             )
         )
 
-    def count(self) -> int:
-        return int(self._conn.execute(select(func.count()).select_from(clerks)).scalar_one())
-
 
 class ShiftRepository:
     def __init__(self, conn: Connection) -> None:

@@ -104,3 +104,12 @@ def test_a_store_belongs_to_one_workstation(profile_dir: Path) -> None:
     with pytest.raises(StoreError, match="belongs to workstation ASW-0101-W01"):
         db.open("ASW-0101-W02")
     db.close()
+
+
+def test_schema_head_constant_matches_the_migration_scripts(profile_dir: Path) -> None:
+    from counter_app.store.db import SCHEMA_HEAD
+
+    ctx = open_demo(profile_dir, sign_in=False)
+    assert ctx.db.expected_schema_version() == SCHEMA_HEAD
+    assert ctx.db.schema_version() == SCHEMA_HEAD
+    ctx.close()

@@ -1,0 +1,6 @@
+"""Run every benchmark and print its table."""
+
+from bench import journal, startup
+
+journal.run()
+startup.run()

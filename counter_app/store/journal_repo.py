@@ -29,9 +29,10 @@ _COLUMNS = [
     je.c.hash,
 ]
 # The append is the hottest statement in the program (every operation, every window), so
-# it goes to the DBAPI cursor directly, with the column list taken from the schema.
-_INSERT_SQL = (  # noqa: S608 (names from our own schema; values are bound parameters)
-    f"INSERT INTO {je.name} ({', '.join(c.name for c in _COLUMNS)}) "
+# it goes to the DBAPI cursor directly, with the column list taken from the schema
+# (names from our own schema; every value is a bound parameter).
+_INSERT_SQL = (
+    f"INSERT INTO {je.name} ({', '.join(c.name for c in _COLUMNS)}) "  # noqa: S608
     f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
 )
 _HEAD = select(je.c.seq, je.c.hash).order_by(je.c.seq.desc()).limit(1)

@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed.stamp
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,hq]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -17,12 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from counter_app import __version__
+from counter_app.domain.errors import InputError
 from counter_app.services.config import ConfigError
 from counter_app.services.context import AppContext
 from counter_app.services.instance import AlreadyRunning
 from counter_app.services.profile import Profile
 from counter_app.store import StoreError
 from peripherals.base import DeviceError
+from sync.credentials import CredentialsUnavailable
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -42,13 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("smoke-test", help="start offscreen, show the window, check, exit")
     sub.add_parser("doctor", help="print a health report; non-zero exit when something is wrong")
     sub.add_parser("verify-journal", help="recompute the journal's hash chain")
+    enroll = sub.add_parser("enroll", help="enrol this window with HQ using a one-time code")
+    enroll.add_argument("--hq", required=True, help="HQ address, https://...")
+    enroll.add_argument("--code", required=True, help="the one-time code from HQ")
+    sub.add_parser("sync", help="push the journal to HQ and pull its bundles, once")
+    sub.add_parser("status", help="enrolment, entries waiting, last sync")
     sim = sub.add_parser("simulate", help="drive the services with seeded, realistic activity")
     sim.add_argument("--days", type=int, default=1, help="business days to simulate")
     sim.add_argument("--seed", type=int, default=1, help="random seed (same seed, same days)")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return per command)
     args = build_parser().parse_args(argv)
     profile = AppContext.profile_for(args.profile, demo_mode=args.demo)
     command = args.command or "run"
@@ -57,11 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _doctor(profile)
         if command == "verify-journal":
             return _verify_journal(profile)
+        if command in ("enroll", "sync", "status"):
+            return _sync_command(profile, args)
         if command == "simulate":
             return _simulate(profile, args.demo, args.days, args.seed)
         return _gui(profile, args.demo, args.lang, smoke=command == "smoke-test")
-    except (ConfigError, AlreadyRunning, StoreError, DeviceError) as exc:
+    except (ConfigError, AlreadyRunning, StoreError, DeviceError, CredentialsUnavailable) as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except InputError as exc:
+        print(exc.bilingual(), file=sys.stderr)
         return EXIT_CANNOT_RUN
 
 
@@ -115,6 +127,43 @@ def _verify_journal(profile: Profile) -> int:
         f"last hash {report.last_hash[:16]}"
     )
     return EXIT_OK
+
+
+def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
+    from counter_app.services.sync import SyncProblem
+    from sync.client import HqRefused, HqUnavailable
+
+    ctx = AppContext.open(profile, demo_mode=args.demo)
+    try:
+        if args.command == "enroll":
+            done = ctx.sync.enroll(args.hq, args.code)
+            print(f"enrolled as {done.workstation_id} with {done.hq_url}")
+            return EXIT_OK
+        if args.command == "status":
+            snapshot = ctx.status.snapshot()
+            enrolment = ctx.sync.enrolment()
+            print(f"workstation:  {ctx.config.workstation_id}")
+            print(f"enrolled:     {enrolment.hq_url if enrolment else 'no'}")
+            print(f"waiting:      {snapshot.waiting_to_sync} journal entries")
+            print(f"last sync:    {snapshot.last_sync or 'never'}")
+            return EXIT_OK
+        try:
+            report = ctx.sync.sync_once()
+        except HqUnavailable as exc:
+            print(f"HQ unreachable; nothing is lost, sync again later: {exc}", file=sys.stderr)
+            print("المركز الرئيسي غير متاح؛ لم يُفقد شيء", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        except (HqRefused, SyncProblem) as exc:
+            print(f"sync stopped: {exc}", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        offset = ctx.sync.clock_offset_s
+        print(f"pushed {report.pushed} entries; HQ holds up to {report.acked_seq}")
+        print(f"bundles updated: {', '.join(report.bundles) or 'none'}")
+        if offset is not None and abs(offset) > 300:
+            print(f"WARNING: this computer's clock differs from HQ by {offset:.0f} s")
+        return EXIT_OK
+    finally:
+        ctx.close()
 
 
 def _simulate(profile: Profile, demo: bool, days: int, seed: int) -> int:

@@ -44,3 +44,32 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 @pytest.fixture
 def profile_dir(tmp_path: Path) -> Path:
     return tmp_path / "profile"
+
+
+# ---- a real HQ on loopback ------------------------------------------------------------------
+
+from tests.support import hq_server  # noqa: E402
+
+HQ_BACKENDS = ["sqlite", "postgresql"] if hq_server.POSTGRES_URL else ["sqlite"]
+
+
+def pytest_report_header() -> str:
+    if hq_server.POSTGRES_URL:
+        return "HQ tests run on SQLite and on PostgreSQL (HQ_TEST_POSTGRES_URL)"
+    return "HQ tests run on SQLite only: set HQ_TEST_POSTGRES_URL to add PostgreSQL"
+
+
+@pytest.fixture(params=HQ_BACKENDS)
+def hq(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[hq_server.RunningHq]:
+    dropped = None
+    if request.param == "postgresql":
+        url, dropped = hq_server.fresh_postgres_database()
+    else:
+        url = f"sqlite:///{tmp_path / 'hq.sqlite3'}"
+    server = hq_server.RunningHq(tmp_path, url)
+    server.add_office()
+    server.start()
+    yield server
+    server.stop()
+    if dropped:
+        hq_server.drop_postgres_database(dropped)

@@ -18,6 +18,7 @@ from counter_app.services.queue import QueueService
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.session import SessionService
 from counter_app.services.status import StatusService
+from counter_app.services.sync import SyncService
 from counter_app.store import Database
 from peripherals.receipt_printer import ReceiptPrinter, make_receipt_printer
 
@@ -37,6 +38,7 @@ class AppContext:
     queue: QueueService
     identity: IdentityService
     status: StatusService
+    sync: SyncService
     receipt_printer: ReceiptPrinter
     lock: InstanceLock | None = field(default=None)
 
@@ -76,6 +78,7 @@ class AppContext:
                 config.devices.receipt_printer.target,
                 profile.printed_dir,
             )
+            sync = SyncService(uow, bus, config)
             ctx = cls(
                 profile=profile,
                 config=config,
@@ -85,7 +88,8 @@ class AppContext:
                 session=session,
                 queue=QueueService(uow, bus, session, config.window.number),
                 identity=IdentityService(uow, session),
-                status=StatusService(uow, session, printer, config),
+                status=StatusService(uow, session, printer, config, sync),
+                sync=sync,
                 receipt_printer=printer,
                 lock=lock,
             )

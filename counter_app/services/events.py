@@ -22,6 +22,7 @@ __all__ = [
     "EventBus",
     "JournalAppended",
     "PrinterStateChanged",
+    "SyncProgressed",
     "SyncStateChanged",
     "TicketCalled",
 ]
@@ -61,6 +62,13 @@ class SyncStateChanged:
     last_sync: str | None
     waiting_to_sync: int
     last_error: str | None
+    clock_offset_s: float | None = None
+
+
+@dataclass(frozen=True)
+class SyncProgressed:
+    sent: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ Event = (
     | ClerkSignedOut
     | PrinterStateChanged
     | SyncStateChanged
+    | SyncProgressed
     | TicketCalled
 )
 Subscriber = Callable[[Event], None]

@@ -8,6 +8,7 @@ from counter_app.services.config import CounterConfig
 from counter_app.services.events import DeviceState
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.session import SessionService
+from counter_app.services.sync import SyncService
 from peripherals.receipt_printer import ReceiptPrinter
 
 
@@ -22,6 +23,8 @@ class StatusSnapshot:
     office_name_en: str
     window: int
     demo: bool
+    last_sync: str | None = None
+    last_error: str | None = None
 
 
 class StatusService:
@@ -31,8 +34,10 @@ class StatusService:
         session: SessionService,
         printer: ReceiptPrinter,
         config: CounterConfig,
+        sync: SyncService,
     ) -> None:
         self.uow = uow
+        self._sync = sync
         self._session = session
         self._printer = printer
         self._config = config
@@ -43,12 +48,14 @@ class StatusService:
             clerk_name=clerk.display_name if clerk else None,
             waiting_to_sync=self.uow.waiting_to_sync(),
             printer=self._printer.state(),
-            enrolled=False,  # enrolment with HQ arrives with the sync capability
-            online=False,
+            enrolled=self._sync.enrolment() is not None,
+            online=self._sync.online,
             office_name_ar=self._config.office.name_ar,
             office_name_en=self._config.office.name_en,
             window=self._config.window.number,
             demo=self._config.demo,
+            last_sync=self._sync.last_sync(),
+            last_error=self._sync.last_error,
         )
 
     def has_clerk(self, username: str) -> bool:

@@ -62,6 +62,27 @@ class ClerkRepository:
             )
         )
 
+    def upsert(
+        self, username: str, display_name: str, role: str, pin_hash: str, active: bool
+    ) -> None:
+        """Insert or replace a clerk as HQ's users bundle describes them."""
+        values = {
+            "display_name": display_name,
+            "role": role,
+            "pin_hash": pin_hash,
+            "active": int(active),
+        }
+        if self.get(username) is None:
+            self._conn.execute(insert(clerks).values(username=username, **values))
+        else:
+            self._conn.execute(update(clerks).where(clerks.c.username == username).values(**values))
+
+    def usernames(self) -> list[str]:
+        return [str(r[0]) for r in self._conn.execute(select(clerks.c.username))]
+
+    def deactivate(self, username: str) -> None:
+        self._conn.execute(update(clerks).where(clerks.c.username == username).values(active=0))
+
 
 class ShiftRepository:
     def __init__(self, conn: Connection) -> None:

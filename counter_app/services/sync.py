@@ -1,0 +1,307 @@
+"""Sync with HQ: enrolment, pushing the journal, pulling signed bundles, live inquiries.
+
+The journal is the outbox: what waits is every entry after HQ's acknowledged sequence.
+A push always starts from what HQ says it holds (`/v1/journal/head`), never from our
+own memory, so a lost answer or an HQ restored from backup costs a re-send, not a hole.
+Bundles are verified against HQ's key before anything is stored; the last good bundle
+of each kind is kept, and an older version than the one held is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from counter_app.domain.errors import InputError
+from counter_app.domain.journal import GENESIS_HASH
+from counter_app.services.config import CounterConfig
+from counter_app.services.events import EventBus, SyncProgressed, SyncStateChanged
+from counter_app.services.recorder import Recorder, UnitOfWork
+from sync import credentials
+from sync.client import HqClient, HqRefused, HqUnavailable, check_hq_url
+from sync.protocol import (
+    BUNDLE_KINDS,
+    WIRE_FIELDS,
+    Bundle,
+    EnrollRequest,
+    FinesAnswer,
+    PushBatch,
+    SignatureError,
+    public_key_text,
+    utc_now_text,
+)
+
+log = logging.getLogger(__name__)
+ENROLMENT = "sync.enrolment"
+LAST_SYNC = "sync.last_sync"
+BATCH_SIZE = 500
+CLOCK_WARNING_S = 300.0
+
+
+class SyncProblem(Exception):
+    """Sync stopped for a reason a person must look at (not a mere network outage)."""
+
+    def __init__(self, message_en: str, message_ar: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ar = message_ar
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    workstation_id: str
+    hq_url: str
+    hq_public_key: str
+    certificate: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    acked_seq: int
+    bundles: list[str]
+
+
+class SyncService:
+    def __init__(self, uow: UnitOfWork, bus: EventBus, config: CounterConfig) -> None:
+        self._uow = uow
+        self._bus = bus
+        self._config = config
+        self.clock_offset_s: float | None = None
+        self.online = False
+        self.last_error: str | None = None
+
+    # ---- enrolment -------------------------------------------------------------------
+
+    def enrolment(self) -> Enrolment | None:
+        with self._uow.db.read() as tx:
+            text = tx.fact(ENROLMENT)
+        return None if text is None else Enrolment(**json.loads(text))
+
+    def enroll(self, hq_url: str, code: str) -> Enrolment:
+        if self.enrolment() is not None:
+            raise InputError(
+                "enrolment",
+                "هذا الشباك مسجل بالفعل لدى المركز الرئيسي",
+                "This window is already enrolled with HQ",
+            )
+        try:
+            url = check_hq_url(hq_url)
+        except ValueError as exc:
+            raise InputError("hq_url", "عنوان المركز الرئيسي غير صحيح", str(exc)) from exc
+        key = Ed25519PrivateKey.generate()
+        client = HqClient(url, ca_bundle=self._config.hq.ca_bundle)
+        try:
+            answer = client.enroll(EnrollRequest(code=code, public_key=public_key_text(key)))
+        except HqRefused as exc:
+            raise InputError("code", exc.message_ar, exc.message_en) from exc
+        except HqUnavailable as exc:
+            raise InputError(
+                "hq_url", "تعذر الاتصال بالمركز الرئيسي", f"HQ could not be reached: {exc}"
+            ) from exc
+        finally:
+            client.close()
+        cert = answer.certificate
+        try:
+            cert.check(answer.hq_public_key)
+        except SignatureError as exc:
+            raise InputError(
+                "certificate",
+                "شهادة المحطة من المركز غير صحيحة",
+                f"HQ's certificate for this window does not verify: {exc}",
+            ) from exc
+        if (
+            cert.public_key != public_key_text(key)
+            or cert.workstation_id != self._config.workstation_id
+        ):
+            raise InputError(
+                "certificate",
+                "الشهادة لا تخص هذا الشباك",
+                f"HQ enrolled {cert.workstation_id}, but this window is "
+                f"{self._config.workstation_id}: check office code and window in config.toml",
+            )
+        # Secrets first: if the keyring refuses, nothing is recorded as enrolled.
+        credentials.save(cert.workstation_id, credentials.Credentials(answer.token, key))
+        enrolment = Enrolment(cert.workstation_id, url, answer.hq_public_key, cert.model_dump())
+
+        def work(rec: Recorder) -> None:
+            rec.tx.set_fact(ENROLMENT, json.dumps(enrolment.__dict__))
+            rec.record(
+                "workstation.enrolled",
+                {"workstation_id": cert.workstation_id, "certificate_serial": cert.serial},
+                "system",
+            )
+
+        self._uow.run(work)
+        return enrolment
+
+    # ---- one sync --------------------------------------------------------------------
+
+    def sync_once(self) -> SyncReport:
+        """Push everything waiting, then pull the bundles. Publishes the state either way."""
+        enrolment = self.enrolment()
+        if enrolment is None:
+            self._publish(False)
+            raise SyncProblem("This window is not enrolled with HQ", "هذا الشباك غير مسجل")
+        client = self._client(enrolment)
+        try:
+            pushed, acked = self._push(client, enrolment)
+            kinds = self._pull(client, enrolment)
+        except HqUnavailable as exc:
+            self.online, self.last_error = False, f"offline: {exc}"
+            self._publish(True)
+            raise
+        except (HqRefused, SyncProblem) as exc:
+            self.online, self.last_error = True, str(exc)
+            self._publish(True)
+            raise
+        finally:
+            client.close()
+        self.online, self.last_error = True, None
+        with self._uow.db.write() as tx:
+            tx.set_fact(LAST_SYNC, utc_now_text())
+        self._publish(True)
+        return SyncReport(pushed, acked, kinds)
+
+    def _client(self, enrolment: Enrolment) -> HqClient:
+        creds = credentials.load(enrolment.workstation_id)
+        if creds is None:
+            raise SyncProblem(
+                "This window's HQ token is missing from the keyring: enrol again",
+                "رمز الاتصال بالمركز غير موجود؛ أعد التسجيل",
+            )
+        return HqClient(
+            enrolment.hq_url,
+            token=creds.token,
+            ca_bundle=self._config.hq.ca_bundle,
+            on_hq_time=self._note_offset,
+        )
+
+    def _note_offset(self, offset: float) -> None:
+        self.clock_offset_s = offset
+        if abs(offset) > CLOCK_WARNING_S:
+            log.warning("workstation clock differs from HQ by %.0f s", offset)
+
+    def _push(self, client: HqClient, enrolment: Enrolment) -> tuple[int, int]:
+        head = client.head()
+        acked, acked_hash = head.acked_seq, head.acked_hash
+        with self._uow.db.read() as tx:
+            local_last, _ = tx.journal.head()
+            mine = tx.journal.get(acked) if acked else None
+        if acked > local_last:
+            raise SyncProblem(
+                f"HQ holds {acked} entries but this window only {local_last}: was the "
+                "database restored from an old backup? Call HQ before working on.",
+                "المركز لديه قيود أكثر مما في هذا الشباك؛ اتصل بالمركز الرئيسي",
+            )
+        if acked and (mine is None or mine.hash != acked_hash):
+            raise SyncProblem(
+                f"HQ's copy of entry {acked} differs from this window's",
+                f"نسخة المركز من القيد {acked} تختلف عن نسخة الشباك",
+            )
+        self._uow.record_acknowledged(acked)
+        total, sent = local_last - acked, 0
+        prev_hash = acked_hash if acked else GENESIS_HASH
+        while acked < local_last:
+            with self._uow.db.read() as tx:
+                entries = list(tx.journal.entries(after_seq=acked, limit=BATCH_SIZE))
+            batch = PushBatch(
+                workstation_id=enrolment.workstation_id,
+                prev_hash=prev_hash,
+                rows=[[getattr(e, f) for f in WIRE_FIELDS] for e in entries],
+            )
+            try:
+                result = client.push(batch)
+            except HqRefused as exc:
+                if exc.reason == "gap" and exc.acked_seq is not None:
+                    return self._push(client, enrolment)  # resume from what HQ holds
+                raise SyncProblem(exc.message_en, exc.message_ar) from exc
+            sent += result.acked_seq - acked
+            acked, prev_hash = result.acked_seq, result.acked_hash
+            self._uow.record_acknowledged(acked)
+            self._bus.publish(SyncProgressed(sent, total))
+        return sent, acked
+
+    def _pull(self, client: HqClient, enrolment: Enrolment) -> list[str]:
+        applied = []
+        for kind in BUNDLE_KINDS:
+            bundle = client.bundle(kind)
+            try:
+                bundle.check(enrolment.hq_public_key)
+            except SignatureError as exc:
+                raise SyncProblem(
+                    f"the {kind} bundle from HQ is not signed by HQ: refused",
+                    "حزمة من المركز غير موقعة منه؛ رُفضت",
+                ) from exc
+            held = self.bundle(kind)
+            if held is not None and bundle.version < held.version:
+                raise SyncProblem(
+                    f"HQ sent {kind} version {bundle.version}, older than the "
+                    f"{held.version} held: refused",
+                    "حزمة أقدم من المحفوظة؛ رُفضت",
+                )
+            if held is not None and bundle.version == held.version:
+                continue
+            self._uow.run(partial(self._apply, bundle=bundle))
+            applied.append(kind)
+        return applied
+
+    def _apply(self, rec: Recorder, *, bundle: Bundle) -> None:
+        if bundle.kind == "users":
+            listed = {u["username"] for u in bundle.payload["users"]}
+            for user in bundle.payload["users"]:
+                rec.tx.clerks.upsert(
+                    user["username"],
+                    user["display_name"],
+                    user["role"],
+                    user["pin_hash"],
+                    user["active"],
+                )
+            for username in rec.tx.clerks.usernames():
+                if username not in listed and not self._config.demo:
+                    rec.tx.clerks.deactivate(username)
+        rec.tx.set_fact(f"bundle.{bundle.kind}", bundle.model_dump_json())
+        rec.record("bundle.applied", {"kind": bundle.kind, "version": bundle.version}, "system")
+
+    def bundle(self, kind: str) -> Bundle | None:
+        with self._uow.db.read() as tx:
+            text = tx.fact(f"bundle.{kind}")
+        return None if text is None else Bundle.model_validate_json(text)
+
+    # ---- live calls ------------------------------------------------------------------
+
+    def inquire_fines(self, national_id: str) -> FinesAnswer:
+        """A live question to the traffic prosecution through HQ (short timeouts)."""
+        enrolment = self.enrolment()
+        if enrolment is None:
+            raise InputError(
+                "hq", "الشباك غير مسجل لدى المركز الرئيسي", "This window is not enrolled with HQ"
+            )
+        client = self._client(enrolment)
+        try:
+            return client.fines(national_id=national_id)
+        finally:
+            client.close()
+
+    # ---- state -----------------------------------------------------------------------
+
+    def last_sync(self) -> str | None:
+        with self._uow.db.read() as tx:
+            return tx.fact(LAST_SYNC)
+
+    def _publish(self, enrolled: bool) -> None:
+        self._bus.publish(
+            SyncStateChanged(
+                online=self.online,
+                enrolled=enrolled,
+                last_sync=self.last_sync(),
+                waiting_to_sync=self._uow.waiting_to_sync(),
+                last_error=self.last_error,
+                clock_offset_s=self.clock_offset_s,
+            )
+        )

@@ -1,0 +1,126 @@
+"""HQ's HTTP interface (FastAPI). Every answer carries HQ's time in `X-HQ-Time`.
+
+Errors are JSON: {"reason": ..., "message_en": ..., "message_ar": ..., "acked_seq": ...}.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from hq.adapters.fines import FinesAdapter
+from hq.service import HqError, HqService, Workstation
+from sync.protocol import (
+    MAX_BATCH_BYTES,
+    TIME_HEADER,
+    EnrollRequest,
+    EnrollResponse,
+    FinesAnswer,
+    JournalHead,
+    PushBatch,
+    utc_now_text,
+)
+
+
+def _decompress(body: bytes, encoding: str) -> bytes:
+    if encoding in ("", "identity"):
+        data = body
+    elif encoding == "gzip":
+        inflater = zlib.decompressobj(wbits=31)
+        data = inflater.decompress(body, MAX_BATCH_BYTES + 1)
+        if inflater.unconsumed_tail or len(data) > MAX_BATCH_BYTES:
+            raise HqError(413, "malformed", "The batch is too large.", "الدفعة أكبر من المسموح.")
+    else:
+        raise HqError(415, "malformed", f"Unsupported encoding {encoding}.", "ترميز غير مدعوم.")
+    if len(data) > MAX_BATCH_BYTES:
+        raise HqError(413, "malformed", "The batch is too large.", "الدفعة أكبر من المسموح.")
+    return data
+
+
+def _workstation(request: Request, authorization: Annotated[str, Header()] = "") -> Workstation:
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HqError(401, "bad_token", "A bearer token is required.", "رمز الدخول مطلوب.")
+    service: HqService = request.app.state.service
+    return service.authenticate(token)
+
+
+Authenticated = Annotated[Workstation, Depends(_workstation)]
+
+
+def create_app(service: HqService, fines: FinesAdapter) -> FastAPI:
+    app = FastAPI(title="Counter App HQ", version="1")
+    app.state.service = service
+
+    @app.middleware("http")
+    async def stamp_time(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers[TIME_HEADER] = utc_now_text()
+        return response
+
+    @app.exception_handler(HqError)
+    async def hq_error(_request: Request, exc: HqError) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status,
+            content={
+                "reason": exc.reason,
+                "message_en": exc.message_en,
+                "message_ar": exc.message_ar,
+                "acked_seq": exc.acked_seq,
+            },
+        )
+
+    @app.get("/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "hq_time": utc_now_text()}
+
+    @app.post("/v1/enroll")
+    def enroll(request: EnrollRequest) -> EnrollResponse:
+        return service.enroll(request)
+
+    @app.get("/v1/journal/head")
+    def head(ws: Authenticated) -> JournalHead:
+        return service.head(ws.id)
+
+    @app.post("/v1/journal")
+    async def push(request: Request, ws: Authenticated) -> JournalHead:
+        body = _decompress(await request.body(), request.headers.get("content-encoding", ""))
+        try:
+            batch = PushBatch.model_validate(json.loads(body))
+        except (ValueError, ValidationError) as exc:
+            raise HqError(
+                400,
+                "malformed",
+                "The batch is not valid JSON of the protocol.",
+                "الدفعة ليست بصيغة البروتوكول.",
+            ) from exc
+        # The ingest does blocking database work: keep it off the event loop.
+        return await run_in_threadpool(service.ingest, ws, batch)
+
+    @app.get("/v1/bundles/{kind}")
+    def bundle(kind: str, ws: Authenticated) -> dict[str, object]:
+        return service.bundle(ws, kind).model_dump()
+
+    @app.get("/v1/fines")
+    def inquire_fines(
+        ws: Authenticated, national_id: str = "", plate: str = "", licence: str = ""
+    ) -> FinesAnswer:
+        if not (national_id or plate or licence):
+            raise HqError(
+                400,
+                "malformed",
+                "Give a national ID, a plate or a licence number.",
+                "أدخل الرقم القومي أو رقم اللوحة أو رقم الرخصة.",
+            )
+        return fines.inquire(national_id=national_id, plate=plate, licence=licence)
+
+    return app

@@ -1,0 +1,150 @@
+"""`hq-server`: set up and run the headquarters service.
+
+hq-server [--db URL] [--key-file PATH] init
+hq-server office add CODE --name NAME --governorate GOV
+hq-server enroll-code OFFICE --window N [--hours H]
+hq-server user add USERNAME --role clerk|supervisor|admin --office CODE --name NAME
+hq-server workstation revoke ID
+hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
+hq-server alarms
+hq-server serve [--host 127.0.0.1] [--port 8765]
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+import uvicorn
+from sqlalchemy.exc import IntegrityError
+
+from hq.adapters.fines import SimulatedTrafficProsecution
+from hq.app import create_app
+from hq.db import make_engine, migrate
+from hq.keys import KeyFileError, create_key_file, load_key_file
+from hq.service import HqError, HqService
+
+ROLES = ("clerk", "supervisor", "admin")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hq-server", description="Counter App headquarters")
+    parser.add_argument("--db", default="sqlite:///hq.sqlite3", help="database URL")
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        default=Path("hq-signing-key.pem"),
+        help="HQ's Ed25519 signing key (PEM, made by init)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create the schema, the signing key and the catalogue")
+    office = sub.add_parser("office").add_subparsers(dest="action", required=True)
+    add_office = office.add_parser("add")
+    add_office.add_argument("code")
+    add_office.add_argument("--name", required=True)
+    add_office.add_argument("--governorate", required=True)
+    code = sub.add_parser("enroll-code", help="print a one-time enrolment code")
+    code.add_argument("office")
+    code.add_argument("--window", type=int, required=True)
+    code.add_argument("--hours", type=float, default=24.0, help="validity (default 24)")
+    user = sub.add_parser("user").add_subparsers(dest="action", required=True)
+    add_user = user.add_parser("add")
+    add_user.add_argument("username")
+    add_user.add_argument("--role", choices=ROLES, required=True)
+    add_user.add_argument("--office", required=True)
+    add_user.add_argument("--name", required=True, help="display name")
+    ws = sub.add_parser("workstation").add_subparsers(dest="action", required=True)
+    ws.add_parser("revoke").add_argument("workstation_id")
+    instruction = sub.add_parser("instruction").add_subparsers(dest="action", required=True)
+    add_ins = instruction.add_parser("add")
+    add_ins.add_argument("workstation_id")
+    add_ins.add_argument("--text-ar", required=True)
+    add_ins.add_argument("--text-en", required=True)
+    add_ins.add_argument("--kind", default="notice")
+    sub.add_parser("alarms", help="list tamper alarms")
+    serve = sub.add_parser("serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    return parser
+
+
+def _read_pin() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("PIN: ")
+        if getpass.getpass("PIN again: ") != first:
+            raise HqError(400, "pin", "The two PINs differ.", "الرقمان السريان مختلفان.")
+        return first
+    return sys.stdin.readline().strip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    engine = make_engine(args.db)
+    try:
+        if args.command == "init":
+            migrate(engine)
+            key = create_key_file(args.key_file)
+            service = HqService(engine, key)
+            service.seed_catalogue()
+            print(f"HQ ready: database {args.db}, signing key {args.key_file}")
+            print(f"HQ public key: {service.public_key}")
+            return 0
+        service = HqService(engine, load_key_file(args.key_file))
+        if args.command == "serve":
+            return _serve(service, args.host, args.port)
+        return _admin(service, args)
+    except (HqError, KeyFileError) as exc:
+        print(str(exc), file=sys.stderr)
+        if isinstance(exc, HqError):
+            print(exc.message_ar, file=sys.stderr)
+        return 2
+    except IntegrityError as exc:
+        print(f"refused: that already exists ({exc.orig})", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
+def _admin(service: HqService, args: argparse.Namespace) -> int:
+    if args.command == "office":
+        service.add_office(args.code, args.name, args.governorate)
+        print(f"office {args.code} added")
+    elif args.command == "enroll-code":
+        code = service.make_enroll_code(
+            args.office, args.window, valid_for=timedelta(hours=args.hours)
+        )
+        print(code)
+    elif args.command == "user":
+        pin = _read_pin()
+        if not (pin.isdigit() and 4 <= len(pin) <= 8):
+            raise HqError(400, "pin", "The PIN is 4 to 8 digits.", "الرقم السري من 4 إلى 8 أرقام.")
+        service.add_user(args.username, args.role, args.office, args.name, pin)
+        print(f"user {args.username} added to {args.office}")
+    elif args.command == "workstation":
+        service.revoke_workstation(args.workstation_id)
+        print(f"workstation {args.workstation_id} revoked")
+    elif args.command == "instruction":
+        service.add_instruction(args.workstation_id, args.kind, args.text_ar, args.text_en)
+        print("instruction queued")
+    elif args.command == "alarms":
+        for alarm in service.tamper_alarms():
+            print(
+                f"{alarm['raised_at']} {alarm['workstation_id']} seq {alarm['seq']}: "
+                f"{alarm['kind']}: {alarm['detail']}"
+            )
+    return 0
+
+
+def _serve(service: HqService, host: str, port: int) -> int:
+    app = create_app(service, SimulatedTrafficProsecution())
+    print(f"HQ serving on http://{host}:{port}", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""HQ's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+The journal is keyed by (workstation, seq) and only ever inserted into: HQ never edits a
+branch's record. In production the table is partitioned by business day (PostgreSQL
+declarative partitioning, managed by the DBA's migration); this reference schema is one
+table so that it runs on SQLite too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("governorate", String(40), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+workstations = Table(
+    "workstations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("office_code", String(16), ForeignKey("offices.code"), nullable=False),
+    Column("window", Integer, nullable=False),
+    Column("public_key", String(64), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("cert_serial", String(40), nullable=False),
+    Column("enrolled_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+    Column("acked_seq", BigInteger, nullable=False, default=0),
+    Column("acked_hash", String(64), nullable=False),
+)
+
+enroll_codes = Table(
+    "enroll_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("office_code", String(16), ForeignKey("offices.code"), nullable=False),
+    Column("window", Integer, nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("used_at", String(40)),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("office_code", String(16), ForeignKey("offices.code"), nullable=False),
+    Column("display_name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("pin_hash", Text, nullable=False),
+    Column("active", Integer, nullable=False, default=1),
+)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("workstation_id", String(64), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("uuid", String(36), nullable=False),
+    Column("entry_type", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("clerk", String(64), nullable=False),
+    Column("device_time", String(40), nullable=False),
+    Column("monotonic_ns", BigInteger, nullable=False),
+    Column("run_id", String(36), nullable=False),
+    Column("business_day", String(10), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("received_at", String(40), nullable=False),
+)
+
+tamper_alarms = Table(
+    "tamper_alarms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workstation_id", String(64), nullable=False),
+    Column("seq", BigInteger),
+    Column("kind", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("raised_at", String(40), nullable=False),
+)
+
+bundle_versions = Table(
+    "bundle_versions",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("scope", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+catalogue = Table(
+    "catalogue",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name_ar", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("fee_piastres", BigInteger, nullable=False),
+    Column("needs_online", Integer, nullable=False),
+)
+
+instructions = Table(
+    "instructions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workstation_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("text_ar", Text, nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+revoked_keys = Table(
+    "revoked_keys",
+    metadata,
+    Column("public_key", String(64), primary_key=True),
+    Column("workstation_id", String(64), nullable=False),
+    Column("revoked_at", String(40), nullable=False),
+)

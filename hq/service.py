@@ -1,0 +1,577 @@
+"""What HQ does, without HTTP: enrol windows, take their journals, sign what it sends down.
+
+HQ never edits a branch's record. A pushed entry is stored once; the same entry again is
+a no-op; a different entry under a known sequence number, or a chain that does not
+continue, is refused and recorded as a tamper alarm, in its own transaction so the
+alarm survives the refusal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from counter_app.domain.journal import GENESIS_HASH, compute_hash
+from hq import schema as t
+from sync.protocol import (
+    WIRE_FIELDS,
+    Bundle,
+    EnrollRequest,
+    EnrollResponse,
+    JournalHead,
+    PushBatch,
+    WorkstationCertificate,
+    public_key_text,
+    utc_now_text,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CERTIFICATE_LIFETIME = timedelta(days=730)
+DEFAULT_CATALOGUE = (
+    (
+        "fines",
+        "الاستعلام عن المخالفات المرورية وسدادها",
+        "Traffic fines inquiry and payment",
+        500,
+        1,
+    ),
+    ("clearance", "شهادة براءة الذمة المرورية", "Traffic clearance certificate", 3500, 1),
+    ("licence_renewal", "تجديد رخصة القيادة", "Driving licence renewal", 15000, 0),
+    ("birth_extract", "مستخرج شهادة ميلاد", "Birth certificate extract", 2500, 0),
+    ("appeal", "تظلم من مخالفة", "Fine appeal", 1000, 0),
+    ("mobile_link", "ربط الرقم القومي برقم المحمول", "Link national ID to mobile", 0, 1),
+)
+
+
+class HqError(Exception):
+    """A request HQ refuses; `status` is the HTTP status, messages are bilingual."""
+
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        message_en: str,
+        message_ar: str,
+        acked_seq: int | None = None,
+    ) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.reason = reason
+        self.message_en = message_en
+        self.message_ar = message_ar
+        self.acked_seq = acked_seq
+
+
+@dataclass(frozen=True)
+class Workstation:
+    id: str
+    office_code: str
+    window: int
+    public_key: str
+    revoked: bool
+
+
+def _hash_secret(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _normalise_code(code: str) -> str:
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
+class HqService:
+    def __init__(self, engine: Engine, key: Ed25519PrivateKey) -> None:
+        self.engine = engine
+        self.key = key
+        self.public_key = public_key_text(key)
+        self._hasher = PasswordHasher()
+
+    # ---- administration -----------------------------------------------------------------
+
+    def add_office(self, code: str, name: str, governorate: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.offices).values(
+                    code=code, name=name, governorate=governorate, created_at=utc_now_text()
+                )
+            )
+
+    def make_enroll_code(self, office: str, window: int, *, valid_for: timedelta) -> str:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+        expires = datetime.now(UTC) + valid_for
+        with self.engine.begin() as conn:
+            self._office(conn, office)
+            conn.execute(
+                insert(t.enroll_codes).values(
+                    code_hash=_hash_secret(code),
+                    office_code=office,
+                    window=window,
+                    expires_at=expires.isoformat(timespec="seconds"),
+                )
+            )
+        return f"{code[:5]}-{code[5:]}"
+
+    def add_user(self, username: str, role: str, office: str, display_name: str, pin: str) -> None:
+        with self.engine.begin() as conn:
+            self._office(conn, office)
+            conn.execute(
+                insert(t.users).values(
+                    username=username,
+                    office_code=office,
+                    display_name=display_name,
+                    role=role,
+                    pin_hash=self._hasher.hash(pin),
+                    active=1,
+                )
+            )
+            self._bump(conn, "users", office)
+
+    def seed_catalogue(self) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(select(t.catalogue.c.code)).first() is not None:
+                return
+            for code, name_ar, name_en, fee, online in DEFAULT_CATALOGUE:
+                conn.execute(
+                    insert(t.catalogue).values(
+                        code=code,
+                        name_ar=name_ar,
+                        name_en=name_en,
+                        fee_piastres=fee,
+                        needs_online=online,
+                    )
+                )
+            self._bump(conn, "catalogue", "all")
+
+    def revoke_workstation(self, workstation_id: str) -> None:
+        now = utc_now_text()
+        with self.engine.begin() as conn:
+            ws = self._workstation_row(conn, workstation_id)
+            conn.execute(
+                update(t.workstations)
+                .where(t.workstations.c.id == workstation_id)
+                .values(revoked_at=now)
+            )
+            conn.execute(
+                insert(t.revoked_keys).values(
+                    public_key=ws.public_key, workstation_id=workstation_id, revoked_at=now
+                )
+            )
+            self._bump(conn, "trust", "all")
+
+    def add_instruction(self, workstation_id: str, kind: str, text_ar: str, text_en: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.instructions).values(
+                    workstation_id=workstation_id,
+                    kind=kind,
+                    text_ar=text_ar,
+                    text_en=text_en,
+                    created_at=utc_now_text(),
+                )
+            )
+            self._bump(conn, "instructions", workstation_id)
+
+    def tamper_alarms(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.tamper_alarms).order_by(t.tamper_alarms.c.id))
+            return [dict(row._mapping) for row in rows]
+
+    # ---- enrolment and authentication ----------------------------------------------------
+
+    def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        code_hash = _hash_secret(_normalise_code(request.code))
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(t.enroll_codes)
+                .where(t.enroll_codes.c.code_hash == code_hash)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise HqError(
+                    403, "bad_code", "This enrolment code is not known.", "رمز التسجيل غير معروف."
+                )
+            if row.used_at is not None:
+                raise HqError(
+                    403,
+                    "used_code",
+                    "This enrolment code has already been used.",
+                    "رمز التسجيل استُخدم من قبل.",
+                )
+            if datetime.fromisoformat(row.expires_at) < now:
+                raise HqError(
+                    403,
+                    "expired_code",
+                    "This enrolment code has expired; ask for a new one.",
+                    "انتهت صلاحية رمز التسجيل؛ اطلب رمزًا جديدًا.",
+                )
+            revoked = conn.execute(
+                select(t.revoked_keys.c.workstation_id).where(
+                    t.revoked_keys.c.public_key == request.public_key
+                )
+            ).first()
+            if revoked is not None:
+                raise HqError(
+                    403,
+                    "revoked_key",
+                    "This workstation key has been revoked.",
+                    "مفتاح هذه المحطة أُلغي.",
+                )
+            workstation_id = f"{row.office_code}-W{row.window:02d}"
+            if self._find_workstation(conn, workstation_id) is not None:
+                raise HqError(
+                    409,
+                    "window_enrolled",
+                    f"Window {workstation_id} is already enrolled; revoke it first.",
+                    f"الشباك {workstation_id} مسجل بالفعل؛ ألغِ تسجيله أولًا.",
+                )
+            office = self._office(conn, row.office_code)
+            token = secrets.token_urlsafe(32)
+            cert = WorkstationCertificate(
+                serial=uuid.uuid4().hex[:16],
+                workstation_id=workstation_id,
+                office_code=row.office_code,
+                window=row.window,
+                public_key=request.public_key,
+                not_before=(now - timedelta(minutes=10)).isoformat(timespec="seconds"),
+                not_after=(now + CERTIFICATE_LIFETIME).isoformat(timespec="seconds"),
+            ).signed_by(self.key)
+            conn.execute(
+                update(t.enroll_codes)
+                .where(t.enroll_codes.c.code_hash == code_hash)
+                .values(used_at=now.isoformat(timespec="seconds"))
+            )
+            conn.execute(
+                insert(t.workstations).values(
+                    id=workstation_id,
+                    office_code=row.office_code,
+                    window=row.window,
+                    public_key=request.public_key,
+                    token_hash=_hash_secret(token),
+                    cert_serial=cert.serial,
+                    enrolled_at=utc_now_text(),
+                    acked_seq=0,
+                    acked_hash=GENESIS_HASH,
+                )
+            )
+        return EnrollResponse(
+            workstation_id=workstation_id,
+            token=token,
+            certificate=cert,
+            hq_public_key=self.public_key,
+            office_name=office.name,
+        )
+
+    def authenticate(self, token: str) -> Workstation:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.workstations).where(t.workstations.c.token_hash == _hash_secret(token))
+            ).first()
+        if row is None:
+            raise HqError(
+                401, "bad_token", "This workstation is not enrolled.", "هذه المحطة غير مسجلة."
+            )
+        if row.revoked_at is not None:
+            raise HqError(
+                403,
+                "revoked",
+                "This workstation has been revoked by HQ.",
+                "ألغى المركز الرئيسي تسجيل هذه المحطة.",
+            )
+        return Workstation(row.id, row.office_code, row.window, row.public_key, False)
+
+    # ---- journal ---------------------------------------------------------------------------
+
+    def head(self, workstation_id: str) -> JournalHead:
+        with self.engine.connect() as conn:
+            row = self._workstation_row(conn, workstation_id)
+        return JournalHead(
+            workstation_id=workstation_id, acked_seq=row.acked_seq, acked_hash=row.acked_hash
+        )
+
+    def ingest(self, ws: Workstation, batch: PushBatch) -> JournalHead:
+        if batch.workstation_id != ws.id:
+            raise HqError(
+                400, "malformed", "The batch is for another workstation.", "الدفعة تخص محطة أخرى."
+            )
+        entries = [self._entry_from_row(ws.id, row) for row in batch.rows]
+        for attempt in range(5):
+            try:
+                return self._ingest_once(ws, batch.prev_hash, entries)
+            except IntegrityError:
+                # A concurrent push of the same entries won the race: look again.
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _ingest_once(
+        self, ws: Workstation, prev_hash: str, entries: list[dict[str, Any]]
+    ) -> JournalHead:
+        alarm: tuple[int | None, str, str] | None = None
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(t.workstations).where(t.workstations.c.id == ws.id).with_for_update()
+            ).one()
+            held_seq, held_hash = int(row.acked_seq), str(row.acked_hash)
+            known = [e for e in entries if e["seq"] <= held_seq]
+            fresh = [e for e in entries if e["seq"] > held_seq]
+            if known:
+                alarm = self._compare_known(conn, ws.id, prev_hash, known)
+            if alarm is None and fresh:
+                if fresh[0]["seq"] != held_seq + 1:
+                    raise HqError(
+                        409,
+                        "gap",
+                        f"HQ holds entries up to {held_seq}; send from {held_seq + 1}.",
+                        f"المركز لديه القيود حتى {held_seq}.",
+                        acked_seq=held_seq,
+                    )
+                alarm = self._chain(fresh, held_hash)
+                if alarm is None:
+                    received = utc_now_text()
+                    for entry in fresh:
+                        entry["received_at"] = received
+                    conn.execute(insert(t.journal_entries), fresh)
+                    held_seq, held_hash = fresh[-1]["seq"], fresh[-1]["hash"]
+                    conn.execute(
+                        update(t.workstations)
+                        .where(t.workstations.c.id == ws.id)
+                        .values(acked_seq=held_seq, acked_hash=held_hash)
+                    )
+        if alarm is not None:
+            seq, kind, detail = alarm
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(t.tamper_alarms).values(
+                        workstation_id=ws.id,
+                        seq=seq,
+                        kind=kind,
+                        detail=detail,
+                        raised_at=utc_now_text(),
+                    )
+                )
+            raise HqError(
+                409,
+                "tamper",
+                detail,
+                "القيود المرسلة لا تطابق سلسلة المحطة؛ سُجل إنذار تلاعب في المركز الرئيسي.",
+                acked_seq=held_seq,
+            )
+        return JournalHead(workstation_id=ws.id, acked_seq=held_seq, acked_hash=held_hash)
+
+    def _compare_known(
+        self, conn: Connection, ws_id: str, prev_hash: str, known: list[dict[str, Any]]
+    ) -> tuple[int | None, str, str] | None:
+        stored = {
+            r.seq: r
+            for r in conn.execute(
+                select(t.journal_entries).where(
+                    t.journal_entries.c.workstation_id == ws_id,
+                    t.journal_entries.c.seq.between(known[0]["seq"], known[-1]["seq"]),
+                )
+            )
+        }
+        for entry in known:
+            original = stored.get(entry["seq"])
+            if original is None:
+                continue
+            entry["prev_hash"] = original.prev_hash
+            if compute_hash(entry) != original.hash or entry["hash"] != original.hash:
+                return (
+                    entry["seq"],
+                    "different_entry",
+                    f"entry {entry['seq']} differs from the one HQ already holds",
+                )
+        return None
+
+    @staticmethod
+    def _chain(fresh: list[dict[str, Any]], held_hash: str) -> tuple[int | None, str, str] | None:
+        prev = held_hash
+        expected = fresh[0]["seq"]
+        for entry in fresh:
+            if entry["seq"] != expected:
+                return (entry["seq"], "broken_chain", f"entry {expected} is missing from the batch")
+            entry["prev_hash"] = prev
+            if compute_hash(entry) != entry["hash"]:
+                return (
+                    entry["seq"],
+                    "broken_chain",
+                    f"entry {entry['seq']} does not continue the chain HQ holds",
+                )
+            prev = entry["hash"]
+            expected += 1
+        return None
+
+    @staticmethod
+    def _entry_from_row(ws_id: str, row: list[Any]) -> dict[str, Any]:
+        if len(row) != len(WIRE_FIELDS):
+            raise HqError(
+                400,
+                "malformed",
+                "An entry has the wrong number of fields.",
+                "قيد بعدد حقول غير صحيح.",
+            )
+        entry = dict(zip(WIRE_FIELDS, row, strict=True))
+        ints = ("seq", "monotonic_ns")
+        for name in WIRE_FIELDS:
+            value = entry[name]
+            ok = (
+                isinstance(value, int) and not isinstance(value, bool)
+                if name in ints
+                else isinstance(value, str)
+            )
+            if not ok:
+                raise HqError(
+                    400,
+                    "malformed",
+                    f"Field {name} has the wrong type.",
+                    f"الحقل {name} من نوع غير صحيح.",
+                )
+        entry["workstation_id"] = ws_id
+        return entry
+
+    # ---- bundles ---------------------------------------------------------------------------
+
+    def bundle(self, ws: Workstation, kind: str) -> Bundle:
+        with self.engine.connect() as conn:
+            if kind == "catalogue":
+                scope = "all"
+                payload: dict[str, Any] = {
+                    "services": [
+                        {
+                            "code": r.code,
+                            "name_ar": r.name_ar,
+                            "name_en": r.name_en,
+                            "fee_piastres": r.fee_piastres,
+                            "needs_online": bool(r.needs_online),
+                        }
+                        for r in conn.execute(select(t.catalogue).order_by(t.catalogue.c.code))
+                    ]
+                }
+            elif kind == "users":
+                scope = ws.office_code
+                payload = {
+                    "office": ws.office_code,
+                    "users": [
+                        {
+                            "username": r.username,
+                            "display_name": r.display_name,
+                            "role": r.role,
+                            "pin_hash": r.pin_hash,
+                            "active": bool(r.active),
+                        }
+                        for r in conn.execute(
+                            select(t.users)
+                            .where(t.users.c.office_code == ws.office_code)
+                            .order_by(t.users.c.username)
+                        )
+                    ],
+                }
+            elif kind == "trust":
+                scope = "all"
+                payload = {
+                    "hq_public_key": self.public_key,
+                    "revoked": [
+                        {
+                            "public_key": r.public_key,
+                            "workstation_id": r.workstation_id,
+                            "revoked_at": r.revoked_at,
+                        }
+                        for r in conn.execute(
+                            select(t.revoked_keys).order_by(t.revoked_keys.c.revoked_at)
+                        )
+                    ],
+                }
+            elif kind == "instructions":
+                scope = ws.id
+                payload = {
+                    "items": [
+                        {
+                            "id": r.id,
+                            "kind": r.kind,
+                            "text_ar": r.text_ar,
+                            "text_en": r.text_en,
+                            "created_at": r.created_at,
+                        }
+                        for r in conn.execute(
+                            select(t.instructions)
+                            .where(t.instructions.c.workstation_id == ws.id)
+                            .order_by(t.instructions.c.id)
+                        )
+                    ]
+                }
+            else:
+                raise HqError(
+                    404,
+                    "unknown_bundle",
+                    f"There is no bundle '{kind}'.",
+                    "لا توجد حزمة بهذا الاسم.",
+                )
+            version = conn.execute(
+                select(t.bundle_versions.c.version).where(
+                    t.bundle_versions.c.kind == kind, t.bundle_versions.c.scope == scope
+                )
+            ).scalar()
+        return Bundle(
+            kind=kind,
+            scope=scope,
+            version=int(version or 0),
+            issued_at=utc_now_text(),
+            payload=payload,
+        ).signed_by(self.key)
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _bump(conn: Connection, kind: str, scope: str) -> None:
+        current = conn.execute(
+            select(t.bundle_versions.c.version).where(
+                t.bundle_versions.c.kind == kind, t.bundle_versions.c.scope == scope
+            )
+        ).scalar()
+        if current is None:
+            conn.execute(insert(t.bundle_versions).values(kind=kind, scope=scope, version=1))
+        else:
+            conn.execute(
+                update(t.bundle_versions)
+                .where(t.bundle_versions.c.kind == kind, t.bundle_versions.c.scope == scope)
+                .values(version=current + 1)
+            )
+
+    @staticmethod
+    def _office(conn: Connection, code: str) -> Any:
+        row = conn.execute(select(t.offices).where(t.offices.c.code == code)).first()
+        if row is None:
+            raise HqError(
+                404,
+                "unknown_office",
+                f"Office {code} is not registered.",
+                f"المكتب {code} غير مسجل.",
+            )
+        return row
+
+    @staticmethod
+    def _find_workstation(conn: Connection, workstation_id: str) -> Any:
+        return conn.execute(
+            select(t.workstations).where(t.workstations.c.id == workstation_id)
+        ).first()
+
+    def _workstation_row(self, conn: Connection, workstation_id: str) -> Any:
+        row = self._find_workstation(conn, workstation_id)
+        if row is None:
+            raise HqError(
+                404,
+                "unknown_workstation",
+                f"Workstation {workstation_id} is unknown.",
+                "المحطة غير معروفة.",
+            )
+        return row

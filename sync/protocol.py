@@ -1,0 +1,213 @@
+"""The messages between a counter window and HQ, and how they are signed.
+
+Shared by the client (`counter_app`) and the server (`hq`); imports nothing of either.
+Signatures are Ed25519 over the canonical JSON (sorted keys, no spaces, UTF-8) of the
+signed object without its signature field. Keys and signatures travel as unpadded
+base64url. See PROTOCOL.md beside this file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+TIME_HEADER = "X-HQ-Time"
+MAX_BATCH_ENTRIES = 1000
+MAX_BATCH_BYTES = 8 * 1024 * 1024  # decompressed; a larger body is refused (zip bombs)
+BUNDLE_KINDS = ("catalogue", "users", "trust", "instructions")
+
+
+class SignatureError(ValueError):
+    """A signature, certificate or bundle did not verify; the message says which."""
+
+
+# ---- encoding and signing ---------------------------------------------------------------
+
+
+def b64e(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64d(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return b64e(public.public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+
+def load_public_key(text: str) -> Ed25519PublicKey:
+    try:
+        return Ed25519PublicKey.from_public_bytes(b64d(text))
+    except ValueError as exc:
+        raise SignatureError("not an Ed25519 public key") from exc
+
+
+def key_fingerprint(public_key: str) -> str:
+    """A short, stable name for a public key (first 16 bytes of its SHA-256, hex)."""
+    return hashlib.sha256(b64d(public_key)).hexdigest()[:32]
+
+
+def sign(key: Ed25519PrivateKey, body: Any) -> str:
+    return b64e(key.sign(canonical(body)))
+
+
+def verify(public_key: str, body: Any, signature: str) -> None:
+    try:
+        load_public_key(public_key).verify(b64d(signature), canonical(body))
+    except (InvalidSignature, ValueError) as exc:
+        raise SignatureError("the signature does not verify") from exc
+
+
+def utc_now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- enrolment --------------------------------------------------------------------------
+
+
+class WorkstationCertificate(_Message):
+    """HQ's statement that a public key belongs to one window of one office, for a time."""
+
+    version: Literal[1] = 1
+    serial: str
+    workstation_id: str
+    office_code: str
+    window: int
+    public_key: str
+    not_before: str
+    not_after: str
+    signature: str = ""
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"signature"})
+
+    def signed_by(self, hq_key: Ed25519PrivateKey) -> WorkstationCertificate:
+        return self.model_copy(update={"signature": sign(hq_key, self.body())})
+
+    def check(self, hq_public_key: str, *, at: datetime | None = None) -> None:
+        """Raise SignatureError unless HQ signed this and it is valid at `at`."""
+        verify(hq_public_key, self.body(), self.signature)
+        moment = at or datetime.now(UTC)
+        if not (
+            datetime.fromisoformat(self.not_before)
+            <= moment
+            <= datetime.fromisoformat(self.not_after)
+        ):
+            raise SignatureError("the workstation certificate is not valid at this time")
+
+
+class EnrollRequest(_Message):
+    code: str = Field(min_length=6, max_length=64)
+    public_key: str = Field(min_length=40, max_length=60)
+
+
+class EnrollResponse(_Message):
+    workstation_id: str
+    token: str
+    certificate: WorkstationCertificate
+    hq_public_key: str
+    office_name: str
+
+
+# ---- journal push -----------------------------------------------------------------------
+
+# One entry on the wire, in this order. The workstation id is the batch's; prev_hash is
+# only sent for the batch's first entry (each later one links to the entry before it).
+WIRE_FIELDS = (
+    "seq",
+    "uuid",
+    "entry_type",
+    "payload",
+    "clerk",
+    "device_time",
+    "monotonic_ns",
+    "run_id",
+    "business_day",
+    "hash",
+)
+
+
+class PushBatch(_Message):
+    workstation_id: str
+    prev_hash: str = Field(min_length=64, max_length=64)
+    rows: list[list[Any]] = Field(max_length=MAX_BATCH_ENTRIES)
+
+
+class JournalHead(_Message):
+    """What HQ holds for a window: every entry up to `acked_seq`, the last one's hash."""
+
+    workstation_id: str
+    acked_seq: int
+    acked_hash: str
+
+
+class PushRefusal(_Message):
+    reason: Literal["gap", "tamper", "malformed", "revoked"]
+    detail: str
+    acked_seq: int
+
+
+# ---- signed bundles ---------------------------------------------------------------------
+
+
+class Bundle(_Message):
+    """A versioned download signed by HQ: catalogue, users, trust list or instructions."""
+
+    kind: str
+    scope: str  # "all", an office code, or a workstation id
+    version: int
+    issued_at: str
+    payload: dict[str, Any]
+    signature: str = ""
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"signature"})
+
+    def signed_by(self, hq_key: Ed25519PrivateKey) -> Bundle:
+        return self.model_copy(update={"signature": sign(hq_key, self.body())})
+
+    def check(self, hq_public_key: str) -> None:
+        verify(hq_public_key, self.body(), self.signature)
+
+
+# ---- live calls -------------------------------------------------------------------------
+
+
+class Fine(_Message):
+    fine_id: str
+    violation_ar: str
+    violation_en: str
+    date: str
+    place: str
+    plate: str
+    amount_piastres: int
+
+
+class FinesAnswer(_Message):
+    query: str
+    fines: list[Fine]
+    total_piastres: int
+    source: str
+    as_of: str

@@ -1,0 +1,128 @@
+"""A real HQ for tests: `hq-server serve` in a subprocess on 127.0.0.1, on a free port.
+
+SQLite by default; PostgreSQL when HQ_TEST_POSTGRES_URL names a server (a fresh database
+is created for each HQ and dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+from hq.db import make_engine, migrate
+from hq.keys import create_key_file
+from hq.service import HqService
+
+POSTGRES_URL = os.environ.get("HQ_TEST_POSTGRES_URL", "")
+OFFICE = "ASW-0101"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fresh_postgres_database() -> tuple[str, str]:
+    """Create an empty database on the test server: (its URL, its name)."""
+    name = f"hq_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", name
+
+
+def drop_postgres_database(name: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class RunningHq:
+    def __init__(self, folder: Path, db_url: str, key_name: str = "hq-key.pem") -> None:
+        self.folder = folder
+        self.db_url = db_url
+        self.key_file = folder / key_name
+        self.port = free_port()
+        self.engine = make_engine(db_url)
+        migrate(self.engine)
+        self.service = HqService(self.engine, create_key_file(self.key_file))
+        self.service.seed_catalogue()
+        self.proc: subprocess.Popen[str] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def add_office(self, code: str = OFFICE) -> None:
+        self.service.add_office(code, "Aswan Main", "Aswan")
+
+    def enroll_code(self, window: int = 1, office: str = OFFICE, hours: float = 1.0) -> str:
+        return self.service.make_enroll_code(office, window, valid_for=timedelta(hours=hours))
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hq.cli",
+                "--db",
+                self.db_url,
+                "--key-file",
+                str(self.key_file),
+                "serve",
+                "--port",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"HQ exited: {self.proc.stderr.read() if self.proc.stderr else ''}"
+                )
+            try:
+                if requests.get(self.url + "/v1/health", timeout=0.5).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.05)  # polling for the port to open, not synchronising on time
+        raise RuntimeError("HQ did not start within 30 s")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.engine.dispose()
+
+    def journal_rows(self, workstation_id: str) -> list[tuple[int, str]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT seq, hash FROM journal_entries WHERE workstation_id = :w ORDER BY seq"
+                ),
+                {"w": workstation_id},
+            )
+            return [(int(r[0]), str(r[1])) for r in rows]

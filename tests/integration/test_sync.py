@@ -86,7 +86,7 @@ def test_enrolment_codes_are_one_time_and_expire(hq: RunningHq, tmp_path: Path) 
 
 def test_enrolment_for_another_window_is_refused(hq: RunningHq, tmp_path: Path) -> None:
     ctx = open_demo(tmp_path / "w", sign_in=False)  # configured as window 1
-    with pytest.raises(InputError, match="config.toml"):
+    with pytest.raises(InputError, match=r"config\.toml"):
         ctx.sync.enroll(hq.url, hq.enroll_code(window=3))
     assert ctx.sync.enrolment() is None
     ctx.close()

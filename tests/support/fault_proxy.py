@@ -46,7 +46,7 @@ class FaultProxy:
         one_way_delay_s: float = 0.0,
     ) -> None:
         self.target_port = target_port
-        self.schedule = schedule or (lambda: Fault())
+        self.schedule = schedule or Fault
         self.bandwidth_bps = bandwidth_bps
         self.delay = one_way_delay_s
         self.bytes_up = 0

@@ -84,6 +84,14 @@ def _hash_secret(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _entry_hash(entry: dict[str, Any]) -> str:
+    """The journal hash of an entry, over exactly the fields the workstation hashed."""
+    return compute_hash({name: entry[name] for name in _HASHED_FIELDS})
+
+
+_HASHED_FIELDS = (*[f for f in WIRE_FIELDS if f != "hash"], "workstation_id", "prev_hash")
+
+
 def _normalise_code(code: str) -> str:
     return code.strip().upper().replace("-", "").replace(" ", "")
 
@@ -314,8 +322,9 @@ class HqService:
         raise AssertionError("unreachable")
 
     def _ingest_once(
-        self, ws: Workstation, prev_hash: str, entries: list[dict[str, Any]]
+        self, ws: Workstation, prev_hash: str, received: list[dict[str, Any]]
     ) -> JournalHead:
+        entries = [dict(entry) for entry in received]  # a retry starts from clean copies
         alarm: tuple[int | None, str, str] | None = None
         with self.engine.begin() as conn:
             row = conn.execute(
@@ -385,7 +394,7 @@ class HqService:
             if original is None:
                 continue
             entry["prev_hash"] = original.prev_hash
-            if compute_hash(entry) != original.hash or entry["hash"] != original.hash:
+            if _entry_hash(entry) != original.hash or entry["hash"] != original.hash:
                 return (
                     entry["seq"],
                     "different_entry",
@@ -401,7 +410,7 @@ class HqService:
             if entry["seq"] != expected:
                 return (entry["seq"], "broken_chain", f"entry {expected} is missing from the batch")
             entry["prev_hash"] = prev
-            if compute_hash(entry) != entry["hash"]:
+            if _entry_hash(entry) != entry["hash"]:
                 return (
                     entry["seq"],
                     "broken_chain",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from counter_app.services.clock import Clock
+from counter_app.services.config import render_config
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_CLERK
 from counter_app.services.profile import Profile
@@ -15,3 +16,20 @@ def open_demo(root: Path, *, clock: Clock | None = None, sign_in: bool = True) -
     if sign_in:
         ctx.session.sign_in(DEMO_CLERK[0], DEMO_CLERK[3])
     return ctx
+
+
+def open_window(root: Path, *, window: int, clock: Clock | None = None) -> AppContext:
+    """A demo office profile configured as another window number."""
+    profile = Profile(root)
+    profile.ensure()
+    profile.config_path.write_text(
+        render_config(
+            office_code="ASW-0101",
+            name_ar="مكتب بريد أسوان الرئيسي",
+            name_en="Aswan Main Post Office",
+            window=window,
+            demo=True,
+        ),
+        encoding="utf-8",
+    )
+    return AppContext.open(profile, demo_mode=True, clock=clock, log_to_file=False)

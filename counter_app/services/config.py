@@ -35,6 +35,9 @@ class WindowConfig(_Strict):
 class HqConfig(_Strict):
     url: str = ""
     ca_bundle: str = ""
+    connect_timeout_s: float = Field(default=3.05, gt=0, le=60)
+    read_timeout_s: float = Field(default=15.0, gt=0, le=300)
+    sync_interval_s: float = Field(default=60.0, ge=5, le=3600)
 
     @field_validator("url")
     @classmethod
@@ -130,6 +133,9 @@ number = {window}                  # 1-99
 [hq]
 url = "{hq_url}"                   # https://... ; empty until enrolled
 ca_bundle = ""                     # path to HQ's CA certificate (PEM)
+connect_timeout_s = 3.05
+read_timeout_s = 15
+sync_interval_s = 60               # background sync every minute, and on demand
 
 [ui]
 lang = "ar"                        # ar or en

@@ -72,6 +72,7 @@ class SyncService:
         self._uow = uow
         self._bus = bus
         self._config = config
+        self.batch_size = BATCH_SIZE
         self.clock_offset_s: float | None = None
         self.online = False
         self.last_error: str | None = None
@@ -179,6 +180,7 @@ class SyncService:
             enrolment.hq_url,
             token=creds.token,
             ca_bundle=self._config.hq.ca_bundle,
+            timeout=(self._config.hq.connect_timeout_s, self._config.hq.read_timeout_s),
             on_hq_time=self._note_offset,
         )
 
@@ -209,7 +211,7 @@ class SyncService:
         prev_hash = acked_hash if acked else GENESIS_HASH
         while acked < local_last:
             with self._uow.db.read() as tx:
-                entries = list(tx.journal.entries(after_seq=acked, limit=BATCH_SIZE))
+                entries = list(tx.journal.entries(after_seq=acked, limit=self.batch_size))
             batch = PushBatch(
                 workstation_id=enrolment.workstation_id,
                 prev_hash=prev_hash,

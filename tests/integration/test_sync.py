@@ -14,13 +14,17 @@ from counter_app.services.context import AppContext
 from counter_app.services.simulate import first_simulated_day, simulate
 from counter_app.services.sync import SyncProblem
 from sync.protocol import key_fingerprint
-from tests.helpers import open_demo
+from tests.helpers import open_demo, open_window
 from tests.support.hq_server import RunningHq
 
 
-def simulated_window(root: Path, days: int = 1, seed: int = 5) -> AppContext:
+def simulated_window(root: Path, days: int = 1, seed: int = 5, window: int = 1) -> AppContext:
     clock = SimulatedClock(datetime.now(UTC))
-    ctx = open_demo(root, clock=clock, sign_in=False)
+    ctx = (
+        open_demo(root, clock=clock, sign_in=False)
+        if window == 1
+        else open_window(root, window=window, clock=clock)
+    )
     simulate(ctx, clock, days=days, seed=seed, start=first_simulated_day(ctx, days))
     return ctx
 

@@ -346,9 +346,9 @@ class HqService:
                     )
                 alarm = self._chain(fresh, held_hash)
                 if alarm is None:
-                    received = utc_now_text()
+                    received_at = utc_now_text()
                     for entry in fresh:
-                        entry["received_at"] = received
+                        entry["received_at"] = received_at
                     conn.execute(insert(t.journal_entries), fresh)
                     held_seq, held_hash = fresh[-1]["seq"], fresh[-1]["hash"]
                     conn.execute(

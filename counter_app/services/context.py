@@ -111,6 +111,7 @@ class AppContext:
         return self.status.uow
 
     def close(self) -> None:
+        self.sync.stop_background()
         self.db.close()
         if self.lock is not None:
             self.lock.release()

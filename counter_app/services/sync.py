@@ -35,6 +35,7 @@ from sync.protocol import (
     public_key_text,
     utc_now_text,
 )
+from sync.worker import PeriodicWorker
 
 log = logging.getLogger(__name__)
 ENROLMENT = "sync.enrolment"
@@ -76,6 +77,34 @@ class SyncService:
         self.clock_offset_s: float | None = None
         self.online = False
         self.last_error: str | None = None
+        self._worker: PeriodicWorker | None = None
+
+    # ---- background ------------------------------------------------------------------
+
+    def start_background(self) -> None:
+        """Sync every `hq.sync_interval_s` seconds on a thread of its own, and on demand."""
+        if self._worker is None:
+            self._worker = PeriodicWorker(self._background_run, self._config.hq.sync_interval_s)
+            self._worker.start()
+
+    def sync_now(self) -> None:
+        """Ask the background worker to sync at once (the clerk's "sync now")."""
+        if self._worker is not None:
+            self._worker.trigger()
+
+    def stop_background(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    def _background_run(self) -> None:
+        if self.enrolment() is None:
+            self._publish(False)
+            return
+        try:
+            self.sync_once()
+        except (HqUnavailable, HqRefused, SyncProblem, credentials.CredentialsUnavailable) as exc:
+            log.info("background sync did not complete: %s", type(exc).__name__)
 
     # ---- enrolment -------------------------------------------------------------------
 

@@ -58,7 +58,11 @@ def run_counter_window(ctx: AppContext, *, lang: str, smoke_test: bool = False) 
     window.show()
     if smoke_test:
         return _smoke_test(app, window, ctx)
-    return app.exec()
+    ctx.sync.start_background()
+    try:
+        return app.exec()
+    finally:
+        ctx.sync.stop_background()
 
 
 def _smoke_test(app: QApplication, window: MainWindow, ctx: AppContext) -> int:

@@ -91,9 +91,16 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
+        sync_now = QAction(tr("sync_now", self.lang), self)
+        sync_now.setShortcut(QKeySequence("F9"))
+        sync_now.triggered.connect(self.sync_now)
+        self.menuBar().addAction(sync_now)
         close = QAction(tr("close_shift", self.lang), self)
         close.triggered.connect(self._close_shift)
         self.menuBar().addAction(close)
+
+    def sync_now(self) -> None:
+        self.ops.run(lambda c: c.sync.sync_now())
 
     def _on_signed_in(self, _clerk: Clerk) -> None:
         def open_shift_if_needed(c: AppContext) -> None:

@@ -118,7 +118,7 @@ def test_calling_twice_without_finishing_is_refused_with_a_message(
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: "Finish ticket 1" in window.queue.error.text(), timeout=5000)
-    assert window.queue.current.text() == "1"
+    qtbot.waitUntil(lambda: window.queue.current.text() == "1", timeout=5000)
 
 
 def test_english_window_is_left_to_right(

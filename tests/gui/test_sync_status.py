@@ -1,0 +1,49 @@
+"""The status bar follows the link to HQ: sync now (F9), online, offline, entries waiting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from counter_app.ui.app import prepare_application
+from counter_app.ui.main_window import MainWindow
+from tests.gui.conftest import screenshot
+from tests.helpers import open_demo
+from tests.support.hq_server import RunningHq
+
+pytestmark = pytest.mark.gui
+
+
+def test_sync_now_shows_online_then_offline(qtbot: QtBot, hq: RunningHq, tmp_path: Path) -> None:
+    ctx = open_demo(tmp_path / "w", sign_in=False)
+    ctx.sync.enroll(hq.url, hq.enroll_code())
+    prepare_application("en")
+    window = MainWindow(ctx, "en")
+    qtbot.addWidget(window)
+    window.resize(1280, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    ctx.sync.start_background()
+    try:
+        qtbot.waitUntil(lambda: "HQ online" in window.status.connection.text(), timeout=20000)
+        qtbot.keyClick(window, Qt.Key.Key_F9)  # the clerk asks for a sync: nothing waits now
+        qtbot.waitUntil(lambda: window.status.waiting.text() == "To sync: 0", timeout=20000)
+        assert "synced" in window.status.connection.text()
+        for label in (window.status.printer, window.status.clerk, window.status.waiting):
+            assert label.isVisible() and window.rect().contains(
+                label.mapTo(window, label.rect().topRight())
+            )
+        screenshot(window, "status-online-en")
+        hq.kill()
+        qtbot.keyClick(window, Qt.Key.Key_F9)
+        qtbot.waitUntil(lambda: "HQ offline" in window.status.connection.text(), timeout=60000)
+        assert "offline" in window.status.connection.toolTip()
+    finally:
+        window.close()
+        ctx.close()

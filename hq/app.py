@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request, Response
@@ -64,7 +65,7 @@ def create_app(service: HqService, fines: FinesAdapter) -> FastAPI:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
-        response.headers[TIME_HEADER] = utc_now_text()
+        response.headers[TIME_HEADER] = datetime.now(UTC).isoformat(timespec="milliseconds")
         return response
 
     @app.exception_handler(HqError)

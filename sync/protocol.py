@@ -81,7 +81,15 @@ def utc_now_text() -> str:
 
 
 class _Message(BaseModel):
+    """Requests and signed objects: unknown fields are refused."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Answer(BaseModel):
+    """Plain answers from HQ: fields a newer HQ adds are ignored by older clients."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 # ---- enrolment --------------------------------------------------------------------------
@@ -123,7 +131,7 @@ class EnrollRequest(_Message):
     public_key: str = Field(min_length=40, max_length=60)
 
 
-class EnrollResponse(_Message):
+class EnrollResponse(_Answer):
     workstation_id: str
     token: str
     certificate: WorkstationCertificate
@@ -155,18 +163,12 @@ class PushBatch(_Message):
     rows: list[list[Any]] = Field(max_length=MAX_BATCH_ENTRIES)
 
 
-class JournalHead(_Message):
+class JournalHead(_Answer):
     """What HQ holds for a window: every entry up to `acked_seq`, the last one's hash."""
 
     workstation_id: str
     acked_seq: int
     acked_hash: str
-
-
-class PushRefusal(_Message):
-    reason: Literal["gap", "tamper", "malformed", "revoked"]
-    detail: str
-    acked_seq: int
 
 
 # ---- signed bundles ---------------------------------------------------------------------
@@ -195,7 +197,7 @@ class Bundle(_Message):
 # ---- live calls -------------------------------------------------------------------------
 
 
-class Fine(_Message):
+class Fine(_Answer):
     fine_id: str
     violation_ar: str
     violation_en: str
@@ -205,7 +207,7 @@ class Fine(_Message):
     amount_piastres: int
 
 
-class FinesAnswer(_Message):
+class FinesAnswer(_Answer):
     query: str
     fines: list[Fine]
     total_piastres: int

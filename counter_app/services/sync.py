@@ -198,6 +198,17 @@ class SyncService:
         self._publish(True)
         return SyncReport(pushed, acked, kinds)
 
+    def push_only(self) -> tuple[int, int]:
+        """Push what waits without pulling bundles: (entries sent, HQ's acknowledged seq)."""
+        enrolment = self.enrolment()
+        if enrolment is None:
+            raise SyncProblem("This window is not enrolled with HQ", "هذا الشباك غير مسجل")
+        client = self._client(enrolment)
+        try:
+            return self._push(client, enrolment)
+        finally:
+            client.close()
+
     def _client(self, enrolment: Enrolment) -> HqClient:
         creds = credentials.load(enrolment.workstation_id)
         if creds is None:

@@ -58,6 +58,7 @@ class FaultProxy:
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(64)
         self.port = self._listener.getsockname()[1]
+        self._last_sent: dict[int, float] = {}
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True, name="fault-proxy")
@@ -136,12 +137,17 @@ class FaultProxy:
         if self.bandwidth_bps is None and not self.delay:
             sock.sendall(data)
             return
-        # Throttle: send in small slices paced at the bandwidth, after the one-way delay.
-        if self.delay:
+        # Latency: a burst that starts after the link was idle waits the one-way delay
+        # once; bytes that follow within the burst are pipelined behind it.
+        now = time.monotonic()
+        idle = now - self._last_sent.get(sock.fileno(), 0.0)
+        if self.delay and idle > self.delay:
             time.sleep(self.delay)
+        # Bandwidth: send in small slices paced at the link's rate.
         chunk = 512
         for start in range(0, len(data), chunk):
             piece = data[start : start + chunk]
             sock.sendall(piece)
             if self.bandwidth_bps:
                 time.sleep(len(piece) * 8 / self.bandwidth_bps)
+        self._last_sent[sock.fileno()] = time.monotonic()

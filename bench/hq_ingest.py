@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from bench.table import print_table
@@ -57,8 +58,6 @@ def _journal(workstation_id: str) -> list[Any]:
 
 
 def _setup(hq: RunningHq) -> list[tuple[str, str, list[Any]]]:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     windows = []
     for office in range(OFFICES):
         code = f"OFF-{office:04d}"

@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/counter-app --demo
+	$(BIN)/python -m hq.demo_office
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -22,7 +23,7 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy.exc import IntegrityError
 
-from hq.adapters.fines import SimulatedTrafficProsecution
+from hq.adapters.fines import FinesAdapter
 from hq.app import create_app
 from hq.db import make_engine, migrate
 from hq.keys import KeyFileError, create_key_file, load_key_file
@@ -69,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--fines-adapter",
+        default="hq.adapters.fines:SimulatedTrafficProsecution",
+        help="module:Class of the traffic prosecution adapter (default: the SIMULATOR)",
+    )
     return parser
 
 
@@ -95,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         service = HqService(engine, load_key_file(args.key_file))
         if args.command == "serve":
-            return _serve(service, args.host, args.port)
+            return _serve(service, args.host, args.port, _load_adapter(args.fines_adapter))
         return _admin(service, args)
     except (HqError, KeyFileError) as exc:
         print(str(exc), file=sys.stderr)
@@ -139,9 +145,21 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(service: HqService, host: str, port: int) -> int:
-    app = create_app(service, SimulatedTrafficProsecution())
-    print(f"HQ serving on http://{host}:{port}", flush=True)
+def _load_adapter(spec: str) -> FinesAdapter:
+    """An agency adapter named by configuration, as module:Class."""
+    module_name, _, class_name = spec.partition(":")
+    try:
+        adapter: FinesAdapter = getattr(importlib.import_module(module_name), class_name)()
+    except (ImportError, AttributeError, TypeError) as exc:
+        raise HqError(
+            400, "adapter", f"cannot load adapter {spec}: {exc}", "تعذر تحميل محول الجهة"
+        ) from exc
+    return adapter
+
+
+def _serve(service: HqService, host: str, port: int, fines: FinesAdapter) -> int:
+    app = create_app(service, fines)
+    print(f"HQ serving on http://{host}:{port} (fines: {fines.name})", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 

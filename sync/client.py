@@ -108,11 +108,11 @@ class HqClient:
     # ---- calls ------------------------------------------------------------------------
 
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
-        response = self._call("POST", "/v1/enroll", json=request.model_dump(), attempts=1)
-        return EnrollResponse.model_validate(response.json())
+        answer = self._call("POST", "/v1/enroll", json=request.model_dump(), attempts=1)
+        return EnrollResponse.model_validate(answer)
 
     def head(self) -> JournalHead:
-        return JournalHead.model_validate(self._call("GET", "/v1/journal/head").json())
+        return JournalHead.model_validate(self._call("GET", "/v1/journal/head"))
 
     def push(self, batch: PushBatch) -> JournalHead:
         body = gzip.compress(
@@ -121,11 +121,12 @@ class HqClient:
         )
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         # A push is idempotent at HQ, so retrying after a lost answer is safe.
-        response = self._call("POST", "/v1/journal", data=body, headers=headers)
-        return JournalHead.model_validate(response.json())
+        return JournalHead.model_validate(
+            self._call("POST", "/v1/journal", data=body, headers=headers)
+        )
 
     def bundle(self, kind: str) -> Bundle:
-        return Bundle.model_validate(self._call("GET", f"/v1/bundles/{kind}").json())
+        return Bundle.model_validate(self._call("GET", f"/v1/bundles/{kind}"))
 
     def fines(self, *, national_id: str = "", plate: str = "", licence: str = "") -> FinesAnswer:
         params = {
@@ -133,8 +134,8 @@ class HqClient:
             for k, v in (("national_id", national_id), ("plate", plate), ("licence", licence))
             if v
         }
-        response = self._call("GET", "/v1/fines", params=params, timeout=LIVE_TIMEOUT, attempts=2)
-        return FinesAnswer.model_validate(response.json())
+        answer = self._call("GET", "/v1/fines", params=params, timeout=LIVE_TIMEOUT, attempts=2)
+        return FinesAnswer.model_validate(answer)
 
     # ---- transport --------------------------------------------------------------------
 
@@ -146,7 +147,9 @@ class HqClient:
         attempts: int | None = None,
         timeout: tuple[float, float] | None = None,
         **kwargs: Any,
-    ) -> requests.Response:
+    ) -> Any:
+        """The JSON of HQ's answer. An answer cut short on the way (unreadable JSON) is a
+        transport failure like any other, retried; HQ's operations are idempotent."""
         headers = dict(kwargs.pop("headers", {}) or {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -178,7 +181,11 @@ class HqClient:
                 except ValueError:
                     body = {}
                 raise HqRefused(response.status_code, body if isinstance(body, dict) else {})
-            return response
+            try:
+                return response.json()
+            except ValueError:
+                last_error = "HQ's answer arrived incomplete"
+                self._pause(attempt, tries, None)
         raise HqUnavailable(last_error)
 
     def _pause(self, attempt: int, tries: int, retry_after: str | None) -> None:

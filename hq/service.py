@@ -30,6 +30,9 @@ from sync.protocol import (
     JournalHead,
     PushBatch,
     WorkstationCertificate,
+    b64e,
+    compact_certificate_body,
+    day_number,
     public_key_text,
     utc_now_text,
 )
@@ -271,7 +274,11 @@ class HqService:
                     acked_hash=GENESIS_HASH,
                 )
             )
+        expires_day = day_number(now + CERTIFICATE_LIFETIME)
+        compact = compact_certificate_body(workstation_id, request.public_key, expires_day)
         return EnrollResponse(
+            compact_signature=b64e(self.key.sign(compact)),
+            compact_expires_day=expires_day,
             workstation_id=workstation_id,
             token=token,
             certificate=cert,

@@ -126,6 +126,29 @@ class WorkstationCertificate(_Message):
             raise SignatureError("the workstation certificate is not valid at this time")
 
 
+COMPACT_CERT_MAGIC = b"CW1"
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def day_number(moment: datetime) -> int:
+    """Whole days since 2000-01-01 (UTC): how compact formats carry dates."""
+    return (moment - EPOCH).days
+
+
+def compact_certificate_body(workstation_id: str, public_key: str, expires_day: int) -> bytes:
+    """The bytes HQ signs so that a printed QR can carry the workstation's certificate:
+    magic, the workstation id (length-prefixed ASCII), the raw public key, the last valid
+    day (uint16, days since 2000-01-01)."""
+    ident = workstation_id.encode("ascii")
+    return (
+        COMPACT_CERT_MAGIC
+        + bytes([len(ident)])
+        + ident
+        + b64d(public_key)
+        + expires_day.to_bytes(2, "big")
+    )
+
+
 class EnrollRequest(_Message):
     code: str = Field(min_length=6, max_length=64)
     public_key: str = Field(min_length=40, max_length=60)
@@ -137,6 +160,9 @@ class EnrollResponse(_Answer):
     certificate: WorkstationCertificate
     hq_public_key: str
     office_name: str
+    # HQ's signature over compact_certificate_body(...) for QR codes, and its last day.
+    compact_signature: str
+    compact_expires_day: int
 
 
 # ---- journal push -----------------------------------------------------------------------

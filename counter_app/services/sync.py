@@ -59,6 +59,8 @@ class Enrolment:
     hq_url: str
     hq_public_key: str
     certificate: dict[str, Any]
+    compact_signature: str = ""
+    compact_expires_day: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,14 @@ class SyncService:
             )
         # Secrets first: if the keyring refuses, nothing is recorded as enrolled.
         credentials.save(cert.workstation_id, credentials.Credentials(answer.token, key))
-        enrolment = Enrolment(cert.workstation_id, url, answer.hq_public_key, cert.model_dump())
+        enrolment = Enrolment(
+            cert.workstation_id,
+            url,
+            answer.hq_public_key,
+            cert.model_dump(),
+            answer.compact_signature,
+            answer.compact_expires_day,
+        )
 
         def work(rec: Recorder) -> None:
             rec.tx.set_fact(ENROLMENT, json.dumps(enrolment.__dict__))

@@ -1,0 +1,84 @@
+"""What the counter prints, independent of any device: ticket, receipt, certificate, day report.
+
+Documents hold facts only; `raster` draws tickets and receipts for thermal printers and
+`certificate_pdf` lays certificates onto A4 security paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from counter_app.domain.money import Money
+
+
+@dataclass(frozen=True)
+class QueueTicket:
+    office_ar: str
+    number: int
+    service_ar: str
+    issued_at: datetime
+    waiting_ahead: int
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    label_ar: str
+    label_en: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class Receipt:
+    office_ar: str
+    office_en: str
+    window: int
+    clerk: str
+    issued_at: datetime
+    lines: tuple[ReceiptLine, ...]
+    tender: str  # "cash", "card" or "service_card"
+    tendered: Money
+    journal_seq: int
+    qr_payload: bytes | None = None
+    copy_number: int = 0  # 0 for the original; a reprint is "نسخة / COPY n"
+
+    @property
+    def total(self) -> Money:
+        return sum((line.amount for line in self.lines), Money(0))
+
+    @property
+    def change(self) -> Money:
+        return self.tendered - self.total
+
+
+@dataclass(frozen=True)
+class ClearanceCertificate:
+    """The traffic clearance certificate ("شهادة براءة ذمة مرورية")."""
+
+    sheet_serial: int
+    document_number: int
+    citizen_name: str
+    national_id: str
+    plate: str
+    licence: str
+    issued: date
+    valid_until: date
+    fee: Money
+    office_ar: str
+    window: int
+    qr_payload: bytes
+    copy_number: int = 0
+
+    def printed_details(self) -> dict[str, str]:
+        """The details the QR's digest binds (what a forger would want to change)."""
+        return {"name": self.citizen_name, "plate": self.plate, "licence": self.licence}
+
+
+@dataclass(frozen=True)
+class DayReport:
+    office_ar: str
+    window: int
+    business_day: date
+    clerk: str
+    totals: dict[str, Money] = field(default_factory=dict)
+    synced: bool = False

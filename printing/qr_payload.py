@@ -1,0 +1,181 @@
+"""The signed QR payload on receipts and certificates, and its offline verifier.
+
+A compact, versioned binary record (see QR_FORMAT.md beside this file) signed with the
+workstation's Ed25519 key, carrying the workstation's compact certificate (its public
+key signed by HQ). A verifier needs nothing but HQ's public key, and optionally the
+revocation list from HQ's trust bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from counter_app.domain.journal import canonical_json
+from sync.protocol import b64e, compact_certificate_body
+
+VERSION = 1
+MAX_PAYLOAD_BYTES = 256
+EPOCH = date(2000, 1, 1)
+DOCUMENT_TYPES = {1: "clearance_certificate", 2: "receipt", 3: "civil_extract"}
+_DOC_CODES = {name: code for code, name in DOCUMENT_TYPES.items()}
+_FIXED_HEAD = struct.Struct(">BBII")  # version, type, document number, sheet serial
+_FIXED_TAIL = struct.Struct(">BHH6sI8s")  # window, issued, valid days, ID, amount, digest
+_CERT = struct.Struct(">32sH64s")  # workstation key, cert's last day, HQ signature
+SIGNATURE_BYTES = 64
+
+
+class InvalidDocument(ValueError):
+    """The payload does not verify; `reason_en`/`reason_ar` say why."""
+
+    def __init__(self, reason_en: str, reason_ar: str) -> None:
+        super().__init__(reason_en)
+        self.reason_en = reason_en
+        self.reason_ar = reason_ar
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What a printed document states, as its QR carries it."""
+
+    document_type: str
+    document_number: int
+    sheet_serial: int
+    office_code: str
+    window: int
+    issued: date
+    valid_days: int
+    national_id: str  # 14 digits, or "" when the document names nobody
+    amount_piastres: int
+    details_digest: bytes  # 8 bytes: SHA-256 of the printed name and details
+
+    @property
+    def workstation_id(self) -> str:
+        return f"{self.office_code}-W{self.window:02d}"
+
+    @property
+    def valid_until(self) -> date:
+        return self.issued + timedelta(days=self.valid_days)
+
+
+@dataclass(frozen=True)
+class WorkstationSigner:
+    """The workstation's key and the compact certificate HQ signed for it."""
+
+    key: Ed25519PrivateKey
+    cert_expires_day: int
+    hq_signature: bytes
+
+
+def details_digest(printed: dict[str, str]) -> bytes:
+    """8 bytes that bind the QR to the printed name and details (canonical JSON)."""
+    return hashlib.sha256(canonical_json(printed).encode("utf-8")).digest()[:8]
+
+
+def encode(facts: DocumentFacts, signer: WorkstationSigner) -> bytes:
+    office = facts.office_code.encode("ascii")
+    national = int(facts.national_id) if facts.national_id else 0
+    body = (
+        _FIXED_HEAD.pack(
+            VERSION, _DOC_CODES[facts.document_type], facts.document_number, facts.sheet_serial
+        )
+        + bytes([len(office)])
+        + office
+        + _FIXED_TAIL.pack(
+            facts.window,
+            (facts.issued - EPOCH).days,
+            facts.valid_days,
+            national.to_bytes(6, "big"),
+            facts.amount_piastres,
+            facts.details_digest,
+        )
+        + _CERT.pack(_raw_public(signer.key), signer.cert_expires_day, signer.hq_signature)
+    )
+    payload = body + signer.key.sign(body)
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValueError("QR payload too large")
+    return payload
+
+
+def verify(
+    payload: bytes,
+    hq_public_key: Ed25519PublicKey,
+    *,
+    revoked_keys: frozenset[bytes] = frozenset(),
+    today: date | None = None,
+) -> DocumentFacts:
+    """Check both signatures, the certificate's validity and revocation; return the facts."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise InvalidDocument(
+            "the payload is larger than any genuine one", "البيانات أكبر من أي وثيقة صحيحة"
+        )
+    if not payload or payload[0] != VERSION:
+        raise InvalidDocument(
+            f"unknown payload version {payload[0] if payload else '-'}",
+            "إصدار غير معروف لرمز الاستجابة",
+        )
+    try:
+        _version, doc_code, number, serial = _FIXED_HEAD.unpack_from(payload, 0)
+        at = _FIXED_HEAD.size
+        office = payload[at + 1 : at + 1 + payload[at]].decode("ascii")
+        at += 1 + payload[at]
+        window, issued, valid_days, national, amount, digest = _FIXED_TAIL.unpack_from(payload, at)
+        at += _FIXED_TAIL.size
+        ws_key, cert_day, hq_signature = _CERT.unpack_from(payload, at)
+        at += _CERT.size
+    except (struct.error, IndexError, UnicodeDecodeError) as exc:
+        raise InvalidDocument(
+            "the payload is truncated or malformed", "البيانات ناقصة أو تالفة"
+        ) from exc
+    body, signature = payload[:at], payload[at:]
+    if len(signature) != SIGNATURE_BYTES or doc_code not in DOCUMENT_TYPES:
+        raise InvalidDocument("the payload is truncated or malformed", "البيانات ناقصة أو تالفة")
+    workstation_id = f"{office}-W{window:02d}"
+    cert_body = compact_certificate_body(workstation_id, b64e(ws_key), cert_day)
+    try:
+        hq_public_key.verify(hq_signature, cert_body)
+    except InvalidSignature as exc:
+        raise InvalidDocument(
+            "the workstation is not certified by HQ", "جهاز الإصدار غير معتمد من المركز الرئيسي"
+        ) from exc
+    try:
+        Ed25519PublicKey.from_public_bytes(ws_key).verify(signature, body)
+    except InvalidSignature as exc:
+        raise InvalidDocument(
+            "the document's signature does not match its contents", "توقيع الوثيقة لا يطابق محتواها"
+        ) from exc
+    issued_day = EPOCH + timedelta(days=issued)
+    if issued_day > EPOCH + timedelta(days=cert_day):
+        raise InvalidDocument(
+            "the workstation's certificate had expired when this was issued",
+            "كانت شهادة جهاز الإصدار منتهية عند الإصدار",
+        )
+    if ws_key in revoked_keys:
+        raise InvalidDocument(
+            "the issuing workstation has been revoked by HQ",
+            "ألغى المركز الرئيسي اعتماد جهاز الإصدار",
+        )
+    if today is not None and issued_day > today:
+        raise InvalidDocument("the document is dated in the future", "تاريخ الوثيقة في المستقبل")
+    return DocumentFacts(
+        document_type=DOCUMENT_TYPES[doc_code],
+        document_number=number,
+        sheet_serial=serial,
+        office_code=office,
+        window=window,
+        issued=issued_day,
+        valid_days=valid_days,
+        national_id=f"{int.from_bytes(national, 'big'):014d}" if any(national) else "",
+        amount_piastres=amount,
+        details_digest=digest,
+    )
+
+
+def _raw_public(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

@@ -1,0 +1,99 @@
+"""Receipts and tickets: ESC/POS decoded back into the image, the command sequence, the QR."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import ImageChops
+
+from counter_app.domain.money import Money
+from printing.documents import QueueTicket, Receipt, ReceiptLine
+from printing.escpos_bytes import raster_job
+from printing.qr_payload import DocumentFacts, encode, verify
+from printing.raster import WIDTHS, render_receipt, render_ticket
+from tests.support.escpos_decode import decode
+from tests.support.signing import certified_signer
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "printing"
+HQ = Ed25519PrivateKey.generate()
+
+
+def receipt(copy: int = 0, tender: str = "cash") -> Receipt:
+    facts = DocumentFacts(
+        "receipt", 1234, 0, "ASW-0101", 1, datetime.now(UTC).date(), 0, "", 30500, b"\x00" * 8
+    )
+    return Receipt(
+        "مكتب بريد أسوان الرئيسي",
+        "Aswan Main Post Office",
+        1,
+        "منى عبد الرحمن",
+        datetime(2026, 11, 23, 8, 35, tzinfo=UTC),
+        (
+            ReceiptLine("مخالفة تجاوز السرعة", "Speeding", Money(30000)),
+            ReceiptLine("رسوم الخدمة", "Service fee", Money(500)),
+        ),
+        tender,
+        Money(40000),
+        1234,
+        encode(facts, certified_signer(HQ)),
+        copy,
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_escpos_bytes_decode_back_to_the_rendered_raster(width: int) -> None:
+    image = render_receipt(receipt(), width)
+    assert image.mode == "1" and image.width == width
+    decoded = decode(raster_job(image, open_drawer=True))
+    assert ImageChops.difference(decoded.image().convert("L"), image.convert("L")).getbbox() is None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    image.save(ARTIFACTS / f"receipt-{width}.png")
+
+
+def test_command_sequence_kicks_the_drawer_only_for_cash() -> None:
+    image = render_receipt(receipt(), 576)
+    cash = decode(raster_job(image, open_drawer=True)).commands
+    card = decode(raster_job(image, open_drawer=False)).commands
+    assert cash[0] == "init" and cash[-1] == "drawer"
+    assert cash[cash.index("cut") - 1] in ("feed", "raster") and "raster" in cash
+    assert cash.index("cut") < cash.index("drawer")
+    assert "drawer" not in card and card[-1] == "cut"
+    assert not [c for c in cash if c.startswith("unknown")]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_printed_qr_reads_back_and_verifies(width: int) -> None:
+    printed = receipt()
+    image = decode(raster_job(render_receipt(printed, width))).image()
+    results = zxingcpp.read_barcodes(image.convert("L"))
+    assert len(results) == 1 and results[0].format == zxingcpp.BarcodeFormat.QRCode
+    assert results[0].bytes == printed.qr_payload
+    assert verify(results[0].bytes, HQ.public_key()).document_number == 1234
+
+
+def test_a_reprint_is_marked_as_a_copy() -> None:
+    original = render_receipt(receipt(), 576)
+    copy = render_receipt(receipt(copy=2), 576)
+    assert copy.height > original.height  # the "نسخة / COPY 2" banner
+
+
+def test_ticket_renders_at_every_width() -> None:
+    ticket = QueueTicket(
+        "مكتب بريد أسوان الرئيسي",
+        17,
+        "المخالفات المرورية",
+        datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+        3,
+    )
+    for width in WIDTHS:
+        image = render_ticket(ticket, width)
+        assert image.width == width and image.getbbox() is not None
+
+
+def test_unsupported_width_is_refused() -> None:
+    with pytest.raises(ValueError, match="thermal width"):
+        render_receipt(receipt(), 500)

@@ -1,17 +1,23 @@
-"""The receipt printer: a byte sink with a state.
+"""The receipt printer: a byte sink with a state, one backend per connection kind.
 
-Backends: the simulator (and the file backend, which is the simulator without faults)
-write every job's ESC/POS bytes into a folder of the profile, so everything the demo
-prints can be inspected. Hardware backends (USB, serial, network, CUPS, Windows) arrive
-with the printing capability; configuring one before then is reported, not ignored.
+- `simulator`: writes each job's ESC/POS bytes (and a PNG preview) into the profile, and
+  can be told to run out of paper mid-job, open its cover, stall, or drop the connection;
+- `file`: the simulator without faults;
+- `network` (raw TCP, port 9100), `usb`, `serial`, `cups`, `win32`: python-escpos.
+
+State is read where the device answers; a device that does not answer is UNKNOWN, never
+READY (python-escpos reports "OK" for a silent printer).
 """
 
 from __future__ import annotations
 
 import itertools
+import socket
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from PIL import Image
 
 from peripherals.base import DeviceError, DeviceState
 
@@ -24,37 +30,142 @@ class ReceiptPrinter(Protocol):
 
     def state(self) -> DeviceState: ...
 
-    def send(self, data: bytes) -> None: ...
+    def send(self, data: bytes, preview: Image.Image | None = None) -> None: ...
 
 
 class SimulatedReceiptPrinter:
-    """Writes jobs to `folder/receipt-NNNNNN.escpos`; faults can be set by tests and demos."""
+    """Writes jobs to `folder/receipt-NNNNNN.escpos` (+ .png); faults can be set on command."""
+
+    FAULTS = ("paper_out_mid_job", "cover_open", "stall", "drop_connection")
 
     def __init__(self, folder: Path, width_px: int, *, name: str = "simulator") -> None:
         self.name = name
         self.width_px = width_px
-        self._folder = folder
+        self.folder = folder
         self._state = DeviceState.READY
+        self._fault: str | None = None
         self._lock = threading.Lock()
+        self.release_stall = threading.Event()
         existing = sorted(folder.glob("receipt-*.escpos")) if folder.exists() else []
         start = int(existing[-1].stem.split("-")[1]) + 1 if existing else 1
         self._numbers = itertools.count(start)
 
-    def set_state(self, state: DeviceState) -> None:
+    def set_fault(self, fault: str | None) -> None:
+        """Inject a fault for the next jobs (None clears it and refills the paper)."""
+        if fault is not None and fault not in self.FAULTS:
+            raise ValueError(f"unknown fault {fault}")
         with self._lock:
-            self._state = state
+            self._fault = fault
+            self._state = {
+                None: DeviceState.READY,
+                "cover_open": DeviceState.COVER_OPEN,
+            }.get(fault, DeviceState.READY)
+        if fault != "stall":
+            self.release_stall.set()
 
     def state(self) -> DeviceState:
         with self._lock:
             return self._state
 
-    def send(self, data: bytes) -> None:
-        state = self.state()
+    def send(self, data: bytes, preview: Image.Image | None = None) -> None:
+        with self._lock:
+            fault, state = self._fault, self._state
         if state is not DeviceState.READY:
             raise DeviceError(f"receipt printer is not ready: {state.value}")
-        self._folder.mkdir(parents=True, exist_ok=True)
-        path = self._folder / f"receipt-{next(self._numbers):06d}.escpos"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"receipt-{next(self._numbers):06d}.escpos"
+        if fault == "paper_out_mid_job":
+            path.write_bytes(data[: len(data) // 2])  # what made it onto paper
+            with self._lock:
+                self._state = DeviceState.PAPER_OUT
+            raise DeviceError("receipt printer ran out of paper during the job")
+        if fault == "drop_connection":
+            path.write_bytes(data[: len(data) // 3])
+            raise DeviceError("the connection to the receipt printer dropped")
+        if fault == "stall":
+            self.release_stall.clear()
+            self.release_stall.wait(60)  # the service's device timeout fires first
+            raise DeviceError("the receipt printer stopped answering")
         path.write_bytes(data)
+        if preview is not None:
+            preview.save(path.with_suffix(".png"))
+
+
+class NetworkReceiptPrinter:
+    """A printer on the network, raw ESC/POS on TCP port 9100."""
+
+    def __init__(self, target: str, width_px: int, timeout_s: float = 10.0) -> None:
+        host, _, port = target.partition(":")
+        self.name = f"network {target}"
+        self.width_px = width_px
+        self._address = (host, int(port or 9100))
+        self._timeout = timeout_s
+
+    def state(self) -> DeviceState:
+        # DLE EOT 4: paper sensor status. No answer within the timeout means UNKNOWN.
+        try:
+            with socket.create_connection(self._address, timeout=2) as conn:
+                conn.sendall(b"\x10\x04\x04")
+                conn.settimeout(2)
+                answer = conn.recv(1)
+        except OSError:
+            return DeviceState.OFFLINE
+        if not answer:
+            return DeviceState.UNKNOWN
+        if answer[0] & 0x60:
+            return DeviceState.PAPER_OUT
+        if answer[0] & 0x0C:
+            return DeviceState.PAPER_LOW
+        return DeviceState.READY
+
+    def send(self, data: bytes, preview: Image.Image | None = None) -> None:
+        try:
+            with socket.create_connection(self._address, timeout=self._timeout) as conn:
+                conn.sendall(data)
+        except OSError as exc:
+            message = f"the network printer {self.name} did not take the job: {exc}"
+            raise DeviceError(message) from exc
+
+
+class EscposReceiptPrinter:
+    """USB, serial, CUPS and Windows printers through python-escpos."""
+
+    def __init__(self, backend: str, target: str, width_px: int) -> None:
+        self.name = f"{backend} {target}".strip()
+        self.width_px = width_px
+        self._backend = backend
+        self._target = target
+
+    def _open(self) -> Any:
+        from escpos import printer  # noqa: PLC0415 (loads pyusb and pyserial only when used)
+
+        if self._backend == "usb":
+            vendor, _, product = self._target.partition(":")
+            return printer.Usb(int(vendor, 16), int(product, 16))
+        if self._backend == "serial":
+            return printer.Serial(devfile=self._target or "/dev/ttyUSB0")
+        if self._backend == "cups":
+            return printer.CupsPrinter(self._target or None)
+        return printer.Win32Raw(self._target or None)
+
+    def state(self) -> DeviceState:
+        try:
+            device = self._open()
+            status = device.paper_status()
+            device.close()
+        except Exception:
+            return DeviceState.UNKNOWN
+        # python-escpos answers 2 ("OK") when the printer is silent: only a 1 or 0 is news.
+        return {0: DeviceState.PAPER_OUT, 1: DeviceState.PAPER_LOW}.get(status, DeviceState.UNKNOWN)
+
+    def send(self, data: bytes, preview: Image.Image | None = None) -> None:
+        try:
+            device = self._open()
+            device._raw(data)
+            device.close()
+        except Exception as exc:
+            message = f"the receipt printer {self.name} did not take the job: {exc}"
+            raise DeviceError(message) from exc
 
 
 def make_receipt_printer(
@@ -64,7 +175,10 @@ def make_receipt_printer(
     if backend in ("simulator", "file"):
         folder = Path(target) if target else printed_dir / "receipts"
         return SimulatedReceiptPrinter(folder, width_px, name=backend)
-    raise DeviceError(
-        f"receipt printer backend '{backend}' is not available in this version; "
-        "use 'simulator' or 'file'"
-    )
+    if backend == "network":
+        if not target:
+            raise DeviceError("a network receipt printer needs target = 'host:9100'")
+        return NetworkReceiptPrinter(target, width_px)
+    if backend in ("usb", "serial", "cups", "win32"):
+        return EscposReceiptPrinter(backend, target, width_px)
+    raise DeviceError(f"receipt printer backend '{backend}' is not known")

@@ -4,6 +4,10 @@ Neither Pillow's basic layout nor ReportLab orders right-to-left text by itself 
 raqm layout needs FriBiDi from the system, absent on Windows). So each line is shaped
 into presentation forms and reordered into visual order here, then drawn left to right.
 Wrap logical text into lines first (`wrap`), then shape each line.
+
+`bidi.algorithm.get_display` (python-bidi's reference implementation) is used rather
+than the package's faster top-level `get_display`: the latter does not mirror brackets
+(rule L4), so "(خمسة جنيهات)" would print with its parentheses facing outwards.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import arabic_reshaper
-from bidi import get_display
+from bidi.algorithm import get_display
 
 # Marks that only steer the bidi algorithm; after reordering they have no glyph to draw.
 _BIDI_CONTROLS = dict.fromkeys(

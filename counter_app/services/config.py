@@ -48,6 +48,7 @@ class HqConfig(_Strict):
 
 
 class ReceiptPrinterConfig(_Strict):
+    timeout_s: float = Field(default=15.0, gt=0, le=120)  # a job longer than this has stalled
     backend: Literal["simulator", "file", "usb", "serial", "network", "cups", "win32"] = "simulator"
     width_px: Literal[384, 512, 576] = 576
     target: str = ""  # device path, host:port, queue name, depending on the backend
@@ -56,6 +57,10 @@ class ReceiptPrinterConfig(_Strict):
 class DocumentPrinterConfig(_Strict):
     backend: Literal["file", "system"] = "file"
     target: str = ""
+    # Registration: where this printer really puts the page (measure with the calibration page).
+    offset_x_mm: float = Field(default=0.0, ge=-20, le=20)
+    offset_y_mm: float = Field(default=0.0, ge=-20, le=20)
+    timeout_s: float = Field(default=30.0, gt=0, le=300)
 
 
 class DevicesConfig(_Strict):
@@ -148,6 +153,8 @@ target = ""
 [devices.document_printer]
 backend = "file"                   # file or system
 target = ""
+offset_x_mm = 0.0                  # registration: counter-app print-test prints the
+offset_y_mm = 0.0                  # calibration page to measure these
 
 [retention]
 citizen_data_days = 30

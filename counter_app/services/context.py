@@ -13,6 +13,7 @@ from counter_app.services.events import EventBus
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
 from counter_app.services.logs import setup_logging
+from counter_app.services.printing import PrintService
 from counter_app.services.profile import Profile
 from counter_app.services.queue import QueueService
 from counter_app.services.recorder import UnitOfWork
@@ -20,6 +21,7 @@ from counter_app.services.session import SessionService
 from counter_app.services.status import StatusService
 from counter_app.services.sync import SyncService
 from counter_app.store import Database
+from peripherals.document_printer import make_document_printer
 from peripherals.receipt_printer import ReceiptPrinter, make_receipt_printer
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class AppContext:
     identity: IdentityService
     status: StatusService
     sync: SyncService
+    printing: PrintService
     receipt_printer: ReceiptPrinter
     lock: InstanceLock | None = field(default=None)
 
@@ -79,6 +82,15 @@ class AppContext:
                 profile.printed_dir,
             )
             sync = SyncService(uow, bus, config)
+            documents = config.devices.document_printer
+            printing = PrintService(
+                uow,
+                bus,
+                config,
+                printer,
+                make_document_printer(documents.backend, documents.target, profile.printed_dir),
+                sync,
+            )
             ctx = cls(
                 profile=profile,
                 config=config,
@@ -86,10 +98,13 @@ class AppContext:
                 clock=clock,
                 bus=bus,
                 session=session,
-                queue=QueueService(uow, bus, session, config.window.number),
+                queue=QueueService(
+                    uow, bus, session, config.window.number, printing, config.office.name_ar
+                ),
                 identity=IdentityService(uow, session),
                 status=StatusService(uow, session, printer, config, sync),
                 sync=sync,
+                printing=printing,
                 receipt_printer=printer,
                 lock=lock,
             )
@@ -99,6 +114,8 @@ class AppContext:
                 for username, name, role, pin in (demo.DEMO_CLERK, demo.DEMO_SUPERVISOR):
                     if not ctx.status.has_clerk(username):
                         session.add_clerk(username, name, role, pin)
+                if not ctx.printing.sheet_counts():
+                    ctx.printing.load_sheets(*demo.DEMO_SHEETS, "system")
             log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)
             return ctx
         except BaseException:
@@ -112,6 +129,7 @@ class AppContext:
 
     def close(self) -> None:
         self.sync.stop_background()
+        self.printing.close()
         self.db.close()
         if self.lock is not None:
             self.lock.release()

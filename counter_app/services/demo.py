@@ -9,6 +9,7 @@ from counter_app.services.profile import Profile
 
 DEMO_CLERK = ("mona", "منى عبد الرحمن", "clerk", "1234")
 DEMO_SUPERVISOR = ("ahmed", "أحمد السيد", "supervisor", "9876")
+DEMO_SHEETS = (4_500_001, 4_500_100)  # a pack of security paper in the demo stock
 
 
 def write_demo_config(profile: Profile) -> bool:

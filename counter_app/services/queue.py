@@ -6,10 +6,21 @@ from dataclasses import dataclass
 
 from counter_app.domain.errors import InputError
 from counter_app.services.events import EventBus, TicketCalled
+from counter_app.services.printing import PrintService
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.session import SessionService
+from printing.documents import QueueTicket
 
 OUTCOMES = ("served", "no_show")
+
+
+SERVICE_NAMES = {
+    "fines": "المخالفات المرورية",
+    "certificate": "شهادة براءة الذمة",
+    "licence": "تجديد الرخصة",
+    "civil": "مستخرجات الأحوال المدنية",
+    "general": "خدمات عامة",
+}
 
 
 @dataclass(frozen=True)
@@ -17,6 +28,8 @@ class TicketView:
     number: int
     service: str
     status: str
+    print_status: str | None = None
+    print_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,25 +41,54 @@ class QueueSnapshot:
 
 class QueueService:
     def __init__(
-        self, uow: UnitOfWork, bus: EventBus, session: SessionService, window: int
+        self,
+        uow: UnitOfWork,
+        bus: EventBus,
+        session: SessionService,
+        window: int,
+        printing: PrintService | None = None,
+        office_ar: str = "",
     ) -> None:
         self._uow = uow
         self._bus = bus
         self._session = session
         self._window = window
+        self._printing = printing
+        self._office_ar = office_ar
 
-    def issue_ticket(self, service: str = "general") -> TicketView:
-        """A ticket from the window or the kiosk; numbers restart each business day."""
+    def issue_ticket(self, service: str = "general", *, print_ticket: bool = False) -> TicketView:
+        """A ticket from the window or the kiosk; numbers restart each business day.
+
+        With `print_ticket`, the paper ticket is queued in the same transaction and printed
+        after the commit; a printer fault leaves the ticket issued and the job pending.
+        """
         clerk = self._session.current.username if self._session.current else "kiosk"
+        printing = self._printing if print_ticket else None
 
-        def work(rec: Recorder) -> TicketView:
+        def work(rec: Recorder) -> tuple[TicketView, int | None]:
             day = rec.business_day
             number = rec.tx.tickets.next_number(day)
             entry = rec.record("ticket.issued", {"number": number, "service": service}, clerk)
             rec.tx.tickets.add(day, number, service, entry.seq)
-            return TicketView(number, service, "waiting")
+            job = None
+            if printing is not None:
+                paper = QueueTicket(
+                    self._office_ar,
+                    number,
+                    SERVICE_NAMES.get(service, service),
+                    self._uow.clock.now(),
+                    rec.tx.tickets.count_waiting(day) - 1,
+                )
+                job = printing.queue(rec, "ticket", paper, clerk, f"ticket {number}")
+            return TicketView(number, service, "waiting"), job
 
-        return self._uow.run(work)
+        ticket, job = self._uow.run(work)
+        if printing is not None and job is not None:
+            outcome = printing.run(job, clerk)
+            return TicketView(
+                ticket.number, ticket.service, ticket.status, outcome.status, outcome.error
+            )
+        return ticket
 
     def call_next(self) -> TicketView | None:
         """Call the first waiting ticket; None when nobody is waiting."""

@@ -77,3 +77,26 @@ tickets = Table(
     Column("last_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
     UniqueConstraint("business_day", "number"),
 )
+
+print_jobs = Table(
+    "print_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("copies", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("sheet_serial", Integer),
+    Column("created_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+    Column("last_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+)
+
+security_sheets = Table(
+    "security_sheets",
+    metadata,
+    Column("serial", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(16), nullable=False),
+    Column("job_id", Integer, ForeignKey("print_jobs.id")),
+    Column("last_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+)

@@ -1,0 +1,310 @@
+"""Printing as journaled jobs: pending, printed or failed, never in the way of the business.
+
+A job is queued in the same transaction as the operation it belongs to (the ticket, the
+payment), so the operation and the fact that its paper is owed commit together. The
+device is driven afterwards, on the device thread, with a timeout: a printer that runs out
+of paper, opens its cover, stalls or drops the connection leaves the operation committed
+and the job failed with the reason, to be printed again. A reprint is marked "نسخة / COPY
+n" and journaled. A certificate's sheet of security paper is recorded as used, or as
+spoiled when the printer failed on it; a reprint takes a new sheet and a new signature.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from counter_app.domain.errors import InputError
+from counter_app.domain.money import Money
+from counter_app.services.config import CounterConfig
+from counter_app.services.events import EventBus, PrinterStateChanged
+from counter_app.services.recorder import Recorder, UnitOfWork
+from counter_app.services.sync import SyncService
+from peripherals.base import DeviceError
+from peripherals.document_printer import DocumentPrinter
+from peripherals.receipt_printer import ReceiptPrinter
+from printing.certificate_pdf import Registration, calibration_page_pdf, clearance_certificate_pdf
+from printing.documents import ClearanceCertificate, Receipt, ReceiptLine
+from printing.escpos_bytes import raster_job
+from printing.qr_payload import DocumentFacts, WorkstationSigner, details_digest, encode
+from printing.raster import render_receipt, render_ticket
+from printing.serialize import from_json, to_json
+from sync import credentials
+from sync.protocol import b64d
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    job_id: int
+    status: str  # "printed" or "failed"
+    error: str | None
+    copy_number: int
+    sheet_serial: int | None = None
+
+
+class PrintService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        bus: EventBus,
+        config: CounterConfig,
+        receipt_printer: ReceiptPrinter,
+        document_printer: DocumentPrinter,
+        sync: SyncService,
+    ) -> None:
+        self._uow = uow
+        self._bus = bus
+        self._config = config
+        self.receipt_printer = receipt_printer
+        self.document_printer = document_printer
+        self._sync = sync
+        self._device = ThreadPoolExecutor(max_workers=1, thread_name_prefix="device")
+
+    def close(self) -> None:
+        self._device.shutdown(wait=False, cancel_futures=True)
+
+    # ---- queueing, inside the business transaction ------------------------------------
+
+    def queue(
+        self, rec: Recorder, kind: str, document: Any, clerk: str, reference: str = ""
+    ) -> int:
+        entry = rec.record("print.queued", {"kind": kind, "reference": reference}, clerk)
+        sheet = None
+        if kind == "clearance_certificate":
+            sheet = rec.tx.printing.next_sheet()
+            if sheet is None:
+                raise InputError(
+                    "security_paper",
+                    "لا توجد أوراق مؤمنة في المخزون",
+                    "There is no security paper left in the stock",
+                )
+        job_id = rec.tx.printing.add_job(kind, to_json(kind, document), entry.seq, sheet)
+        if sheet is not None:
+            # Reserved for this job: no other job may be given the same sheet.
+            rec.tx.printing.mark_sheet(sheet, "assigned", job_id, entry.seq)
+        return job_id
+
+    # ---- running jobs, after the commit ------------------------------------------------
+
+    def run(self, job_id: int, clerk: str = "system") -> PrintOutcome:
+        with self._uow.db.read() as tx:
+            job = tx.printing.job(job_id)
+        if job is None:
+            raise InputError("job", "مهمة الطباعة غير موجودة", f"Print job {job_id} does not exist")
+        kind, document = from_json(job.document)
+        copy_number = job.copies
+        try:
+            if kind == "clearance_certificate":
+                self._print_certificate(document, job.sheet_serial, copy_number)
+            else:
+                self._print_receipt_kind(kind, document, copy_number)
+        except (DeviceError, FutureTimeout, OSError) as exc:
+            reason = (
+                "the printer did not answer within the time allowed"
+                if isinstance(exc, FutureTimeout)
+                else str(exc)
+            )
+            return self._finish(
+                job_id, kind, "failed", reason, copy_number, job.sheet_serial, clerk
+            )
+        finally:
+            self._bus.publish(PrinterStateChanged("receipt", self.receipt_printer.state()))
+        return self._finish(job_id, kind, "printed", None, copy_number, job.sheet_serial, clerk)
+
+    def reprint(self, job_id: int, clerk: str) -> PrintOutcome:
+        """Print a job again: marked as a copy; a certificate takes a new sheet."""
+
+        def work(rec: Recorder) -> int:
+            job = rec.tx.printing.job(job_id)
+            if job is None:
+                raise InputError(
+                    "job", "مهمة الطباعة غير موجودة", f"Print job {job_id} does not exist"
+                )
+            copies = job.copies + 1 if job.status == "printed" else job.copies
+            sheet = job.sheet_serial
+            if job.kind == "clearance_certificate":
+                sheet = rec.tx.printing.next_sheet()
+                if sheet is None:
+                    raise InputError(
+                        "security_paper",
+                        "لا توجد أوراق مؤمنة في المخزون",
+                        "There is no security paper left in the stock",
+                    )
+            entry = rec.record(
+                "print.reprint", {"job": job_id, "copy": copies, "sheet": sheet}, clerk
+            )
+            rec.tx.printing.set_status(
+                job_id, "pending", entry.seq, copies=copies, sheet_serial=sheet
+            )
+            if job.kind == "clearance_certificate" and sheet is not None:
+                rec.tx.printing.mark_sheet(sheet, "assigned", job_id, entry.seq)
+            return copies
+
+        self._uow.run(work)
+        return self.run(job_id, clerk)
+
+    def unfinished_jobs(self) -> list[tuple[int, str, str, str | None]]:
+        with self._uow.db.read() as tx:
+            return [(j.id, j.kind, j.status, j.last_error) for j in tx.printing.unfinished()]
+
+    # ---- security paper ----------------------------------------------------------------
+
+    def load_sheets(self, first: int, last: int, clerk: str) -> int:
+        if not 0 < first <= last or last - first >= 10_000:
+            raise InputError(
+                "sheets",
+                "نطاق الأرقام المسلسلة غير صحيح",
+                "The serial range is not valid (at most 10,000 sheets at once)",
+            )
+
+        def work(rec: Recorder) -> int:
+            entry = rec.record("sheets.loaded", {"first": first, "last": last}, clerk)
+            try:
+                return rec.tx.printing.load_sheets(first, last, entry.seq)
+            except ValueError as exc:
+                raise InputError(
+                    "sheets",
+                    "بعض هذه الأوراق في المخزون بالفعل",
+                    "Some of these sheets are already in the stock",
+                ) from exc
+
+        return self._uow.run(work)
+
+    def sheet_counts(self) -> dict[str, int]:
+        with self._uow.db.read() as tx:
+            return tx.printing.sheet_counts()
+
+    # ---- the test print ----------------------------------------------------------------
+
+    def print_test(self, clerk: str = "system") -> list[PrintOutcome]:
+        """A test receipt on the receipt printer and the calibration page on the A4 printer."""
+        now = datetime.now(UTC)
+        office = self._config.office
+
+        def work(rec: Recorder) -> int:
+            receipt = Receipt(
+                office.name_ar,
+                office.name_en,
+                self._config.window.number,
+                "اختبار",
+                now,
+                (ReceiptLine("طباعة تجريبية - ليست إيصالًا", "Test print", Money(0)),),
+                "cash",
+                Money(0),
+                0,
+                None,
+            )
+            return self.queue(rec, "receipt", receipt, clerk, "test")
+
+        job_id = self._uow.run(work)
+        outcomes = [self.run(job_id, clerk)]
+        registration = self._registration()
+        pdf = calibration_page_pdf(registration)
+        try:
+            self._on_device(
+                lambda: self.document_printer.print_pdf(pdf, "Calibration page"),
+                self._config.devices.document_printer.timeout_s,
+            )
+            self._uow.run(lambda rec: rec.record("print.calibration", {}, clerk))
+        except (DeviceError, FutureTimeout, OSError) as exc:
+            log.warning("calibration page failed: %s", exc)
+        return outcomes
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def signer(self) -> WorkstationSigner | None:
+        enrolment = self._sync.enrolment()
+        if enrolment is None or not enrolment.compact_signature:
+            return None
+        creds = credentials.load(enrolment.workstation_id)
+        if creds is None:
+            return None
+        return WorkstationSigner(
+            creds.signing_key, enrolment.compact_expires_day, b64d(enrolment.compact_signature)
+        )
+
+    def _registration(self) -> Registration:
+        cfg = self._config.devices.document_printer
+        return Registration(cfg.offset_x_mm, cfg.offset_y_mm)
+
+    def _on_device(self, call: Any, timeout: float) -> Any:
+        return self._device.submit(call).result(timeout=timeout)
+
+    def _print_receipt_kind(self, kind: str, document: Any, copy_number: int) -> None:
+        width = self.receipt_printer.width_px
+        if kind == "ticket":
+            image = render_ticket(document, width)
+            cash = False
+        else:
+            receipt = replace(document, copy_number=copy_number)
+            image = render_receipt(receipt, width)
+            # The drawer opens for the original cash receipt only, never for a copy.
+            cash = receipt.tender == "cash" and copy_number == 0 and receipt.total.piastres > 0
+        data = raster_job(image, open_drawer=cash)
+        self._on_device(
+            lambda: self.receipt_printer.send(data, image),
+            self._config.devices.receipt_printer.timeout_s,
+        )
+
+    def _print_certificate(
+        self, certificate: ClearanceCertificate, sheet: int | None, copy_number: int
+    ) -> None:
+        signer = self.signer()
+        if signer is None or sheet is None:
+            raise DeviceError("certificates need an enrolled window and security paper")
+        facts = DocumentFacts(
+            "clearance_certificate",
+            certificate.document_number,
+            sheet,
+            self._config.office.code,
+            self._config.window.number,
+            certificate.issued,
+            (certificate.valid_until - certificate.issued).days,
+            certificate.national_id,
+            certificate.fee.piastres,
+            details_digest(certificate.printed_details()),
+        )
+        printed = replace(
+            certificate,
+            sheet_serial=sheet,
+            qr_payload=encode(facts, signer),
+            copy_number=copy_number,
+        )
+        pdf = clearance_certificate_pdf(printed, self._registration(), with_form=True)
+        self._on_device(
+            lambda: self.document_printer.print_pdf(
+                pdf, f"Certificate {certificate.document_number}"
+            ),
+            self._config.devices.document_printer.timeout_s,
+        )
+
+    def _finish(
+        self,
+        job_id: int,
+        kind: str,
+        status: str,
+        error: str | None,
+        copy_number: int,
+        sheet: int | None,
+        clerk: str,
+    ) -> PrintOutcome:
+        def work(rec: Recorder) -> None:
+            payload: dict[str, Any] = {"job": job_id, "copy": copy_number}
+            if error:
+                payload["reason"] = error[:200]
+            entry = rec.record(f"print.{status}", payload, clerk)
+            rec.tx.printing.set_status(job_id, status, entry.seq, error=error)
+            if kind == "clearance_certificate" and sheet is not None:
+                # A sheet the printer failed on is spoiled: it is never fed again.
+                sheet_status = "used" if status == "printed" else "spoiled"
+                rec.tx.printing.mark_sheet(sheet, sheet_status, job_id, entry.seq)
+                rec.record(f"sheet.{sheet_status}", {"serial": sheet, "job": job_id}, clerk)
+
+        self._uow.run(work)
+        return PrintOutcome(job_id, status, error, copy_number, sheet)

@@ -49,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     enroll.add_argument("--code", required=True, help="the one-time code from HQ")
     sub.add_parser("sync", help="push the journal to HQ and pull its bundles, once")
     sub.add_parser("status", help="enrolment, entries waiting, last sync")
+    sub.add_parser("print-test", help="print a test receipt and the calibration page")
+    sheets = sub.add_parser("load-sheets", help="record a pack of security paper in the stock")
+    sheets.add_argument("--first", type=int, required=True, help="first serial of the pack")
+    sheets.add_argument("--last", type=int, required=True, help="last serial of the pack")
+    check = sub.add_parser("verify-certificate", help="verify a printed document's QR")
+    check.add_argument("path", nargs="?", type=Path, help="a PDF or an image")
+    check.add_argument("--text", help="the decoded payload, base64url")
+    check.add_argument("--hq-key", help="HQ's public key (default: the one this window trusts)")
     sim = sub.add_parser("simulate", help="drive the services with seeded, realistic activity")
     sim.add_argument("--days", type=int, default=1, help="business days to simulate")
     sim.add_argument("--seed", type=int, default=1, help="random seed (same seed, same days)")
@@ -66,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
             return _verify_journal(profile)
         if command in ("enroll", "sync", "status"):
             return _sync_command(profile, args)
+        if command == "verify-certificate":
+            return _verify_certificate(profile, args)
+        if command in ("print-test", "load-sheets"):
+            return _print_command(profile, args)
         if command == "simulate":
             return _simulate(profile, args.demo, args.days, args.seed)
         return _gui(profile, args.demo, args.lang, smoke=command == "smoke-test")
@@ -164,6 +176,61 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         ctx.close()
+
+
+def _print_command(profile: Profile, args: argparse.Namespace) -> int:
+    ctx = AppContext.open(profile, demo_mode=args.demo)
+    try:
+        if args.command == "load-sheets":
+            count = ctx.printing.load_sheets(args.first, args.last, "system")
+            stock = ctx.printing.sheet_counts()
+            print(f"{count} sheets of security paper added to the stock: {stock}")
+            return EXIT_OK
+        outcomes = ctx.printing.print_test()
+        for outcome in outcomes:
+            print(
+                f"receipt printer ({ctx.receipt_printer.name}): {outcome.status}"
+                + (f" - {outcome.error}" if outcome.error else "")
+            )
+        print(
+            f"calibration page sent to the document printer ({ctx.printing.document_printer.name})"
+        )
+        return EXIT_OK if all(o.status == "printed" for o in outcomes) else EXIT_CHECK_FAILED
+    finally:
+        ctx.close()
+
+
+def _verify_certificate(profile: Profile, args: argparse.Namespace) -> int:
+    from counter_app.services import verification
+
+    hq_key, revoked = args.hq_key, frozenset[bytes]()
+    if hq_key is None:
+        # Read-only: verifying may happen beside a running counter.
+        from counter_app.services.sync import read_trust
+
+        trusted = read_trust(profile.database_path) if profile.database_path.exists() else None
+        if trusted is None:
+            print("no HQ key: enrol this window or pass --hq-key", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        hq_key, revoked = trusted
+    try:
+        if args.text:
+            payloads = [verification.payload_from_text(args.text)]
+        elif args.path:
+            payloads = verification.payloads_from_file(args.path)
+        else:
+            print("give a PDF or image path, or --text", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        for payload in payloads:
+            for line in verification.check(payload, hq_key, revoked).lines():
+                print(line)
+    except verification.UnreadableDocument as exc:
+        print(f"INVALID / غير صالحة: {exc}")
+        return EXIT_CHECK_FAILED
+    except verification.InvalidDocument as exc:
+        print(f"INVALID / غير صالحة: {exc.reason_en}\n{exc.reason_ar}")
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
 
 
 def _simulate(profile: Profile, demo: bool, days: int, seed: int) -> int:

@@ -126,7 +126,8 @@ class PrintService:
                 raise InputError(
                     "job", "مهمة الطباعة غير موجودة", f"Print job {job_id} does not exist"
                 )
-            copies = job.copies + 1 if job.status == "printed" else job.copies
+            # Every reprint is a copy: a failed job may have put half a receipt on paper.
+            copies = job.copies + 1
             sheet = job.sheet_serial
             if job.kind == "clearance_certificate":
                 sheet = rec.tx.printing.next_sheet()

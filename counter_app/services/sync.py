@@ -13,8 +13,10 @@ import json
 import logging
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from counter_app.domain.errors import InputError
@@ -22,6 +24,7 @@ from counter_app.domain.journal import GENESIS_HASH
 from counter_app.services.config import CounterConfig
 from counter_app.services.events import EventBus, SyncProgressed, SyncStateChanged
 from counter_app.services.recorder import Recorder, UnitOfWork
+from counter_app.store import Database
 from sync import credentials
 from sync.client import HqClient, HqRefused, HqUnavailable, check_hq_url
 from sync.protocol import (
@@ -32,6 +35,9 @@ from sync.protocol import (
     FinesAnswer,
     PushBatch,
     SignatureError,
+    b64d,
+    compact_certificate_body,
+    load_public_key,
     public_key_text,
     utc_now_text,
 )
@@ -146,6 +152,17 @@ class SyncService:
                 "certificate",
                 "شهادة المحطة من المركز غير صحيحة",
                 f"HQ's certificate for this window does not verify: {exc}",
+            ) from exc
+        compact = compact_certificate_body(
+            cert.workstation_id, cert.public_key, answer.compact_expires_day
+        )
+        try:
+            load_public_key(answer.hq_public_key).verify(b64d(answer.compact_signature), compact)
+        except (InvalidSignature, ValueError) as exc:
+            raise InputError(
+                "certificate",
+                "شهادة المحطة المختصرة من المركز غير صحيحة",
+                "HQ's compact certificate for this window does not verify",
             ) from exc
         if (
             cert.public_key != public_key_text(key)
@@ -356,3 +373,21 @@ class SyncService:
                 clock_offset_s=self.clock_offset_s,
             )
         )
+
+
+def read_trust(database: Path) -> tuple[str, frozenset[bytes]] | None:
+    """HQ's public key and the revoked workstation keys, read-only from a window's store."""
+    db = Database(database, readonly=True)
+    db.open("")
+    try:
+        with db.read() as tx:
+            enrolment, trust = tx.fact(ENROLMENT), tx.fact("bundle.trust")
+    finally:
+        db.close()
+    if enrolment is None:
+        return None
+    revoked: frozenset[bytes] = frozenset()
+    if trust is not None:
+        bundle = Bundle.model_validate_json(trust)
+        revoked = frozenset(b64d(r["public_key"]) for r in bundle.payload["revoked"])
+    return str(json.loads(enrolment)["hq_public_key"]), revoked

@@ -1,0 +1,91 @@
+"""Verifying a printed certificate or receipt: find its QR, check it against HQ's key.
+
+Reads a PDF (rendered with poppler's pdftoppm), an image, or the payload as text
+(base64url), decodes the QR with zxing-cpp, and verifies both signatures with HQ's public
+key and, when the window holds one, HQ's revocation list.
+"""
+
+from __future__ import annotations
+
+import binascii
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+
+from counter_app.domain.money import Money
+from printing.qr_payload import DocumentFacts, InvalidDocument, verify
+from sync.protocol import b64d, load_public_key
+
+
+class UnreadableDocument(Exception):
+    """No QR could be read from the file."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    facts: DocumentFacts
+
+    def lines(self) -> list[str]:
+        f = self.facts
+        amount = Money(f.amount_piastres)
+        return [
+            f"VALID / صالحة: {f.document_type} no. {f.document_number}",
+            f"  sheet serial / مسلسل الورقة: {f.sheet_serial or '-'}",
+            f"  issued by / جهة الإصدار: {f.workstation_id}",
+            f"  issued / تاريخ الإصدار: {f.issued}  valid until / صالحة حتى: {f.valid_until}",
+            f"  national ID / الرقم القومي: {f.national_id or '-'}",
+            f"  amount / المبلغ: {amount.format('en')} / {amount.format('ar')}",
+            f"  details digest / بصمة البيانات المطبوعة: {f.details_digest.hex()}",
+        ]
+
+
+def payloads_from_file(path: Path) -> list[bytes]:
+    if path.suffix.lower() == ".pdf":
+        if shutil.which("pdftoppm") is None:
+            raise UnreadableDocument("reading PDFs needs poppler's pdftoppm (poppler-utils)")
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(
+                ["pdftoppm", "-r", "200", "-png", str(path), f"{tmp}/page"],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            images = [Image.open(page) for page in sorted(Path(tmp).glob("page*.png"))]
+            found = [r.bytes for image in images for r in zxingcpp.read_barcodes(image)]
+    else:
+        found = [r.bytes for r in zxingcpp.read_barcodes(Image.open(path))]
+    if not found:
+        raise UnreadableDocument(f"no QR code could be read from {path}")
+    return [bytes(payload) for payload in found]
+
+
+def payload_from_text(text: str) -> bytes:
+    try:
+        return b64d(text.strip())
+    except (binascii.Error, ValueError) as exc:
+        raise UnreadableDocument("the text is not a base64url payload") from exc
+
+
+def check(
+    payload: bytes, hq_public_key: str, revoked: frozenset[bytes], today: date | None = None
+) -> Verified:
+    """Verified facts, or InvalidDocument with the reason."""
+    return Verified(
+        verify(payload, load_public_key(hq_public_key), revoked_keys=revoked, today=today)
+    )
+
+
+__all__ = [
+    "InvalidDocument",
+    "UnreadableDocument",
+    "Verified",
+    "check",
+    "payload_from_text",
+    "payloads_from_file",
+]

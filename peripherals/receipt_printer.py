@@ -33,6 +33,13 @@ class ReceiptPrinter(Protocol):
     def send(self, data: bytes, preview: Image.Image | None = None) -> None: ...
 
 
+_NOT_READY = {
+    DeviceState.COVER_OPEN: "the printer's cover is open",
+    DeviceState.PAPER_OUT: "the printer is out of paper",
+    DeviceState.OFFLINE: "the printer is offline",
+}
+
+
 class SimulatedReceiptPrinter:
     """Writes jobs to `folder/receipt-NNNNNN.escpos` (+ .png); faults can be set on command."""
 
@@ -71,21 +78,21 @@ class SimulatedReceiptPrinter:
         with self._lock:
             fault, state = self._fault, self._state
         if state is not DeviceState.READY:
-            raise DeviceError(f"receipt printer is not ready: {state.value}")
+            raise DeviceError(_NOT_READY.get(state, f"the printer is not ready ({state.value})"))
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"receipt-{next(self._numbers):06d}.escpos"
         if fault == "paper_out_mid_job":
             path.write_bytes(data[: len(data) // 2])  # what made it onto paper
             with self._lock:
                 self._state = DeviceState.PAPER_OUT
-            raise DeviceError("receipt printer ran out of paper during the job")
+            raise DeviceError("the printer ran out of paper during the job")
         if fault == "drop_connection":
             path.write_bytes(data[: len(data) // 3])
-            raise DeviceError("the connection to the receipt printer dropped")
+            raise DeviceError("the connection to the printer dropped")
         if fault == "stall":
             self.release_stall.clear()
             self.release_stall.wait(60)  # the service's device timeout fires first
-            raise DeviceError("the receipt printer stopped answering")
+            raise DeviceError("the printer stopped answering")
         path.write_bytes(data)
         if preview is not None:
             preview.save(path.with_suffix(".png"))

@@ -6,18 +6,18 @@ The drawer kick is added only for cash, and only by a caller whose payment has c
 
 from __future__ import annotations
 
-import logging
+import copy
 
 from escpos.printer import Dummy
 from PIL import Image
 
-# python-escpos warns about its default profile's unknown paper width on every image;
-# we always send full-width images, so the warning says nothing useful.
-logging.getLogger("escpos").setLevel(logging.ERROR)
-
 
 def raster_job(image: Image.Image, *, open_drawer: bool = False) -> bytes:
     printer = Dummy()
+    # The default profile has no paper width and python-escpos then prints a warning to
+    # stdout on every image; our images are always exactly the paper's width.
+    printer.profile.profile_data = copy.deepcopy(printer.profile.profile_data)
+    printer.profile.profile_data["media"]["width"]["pixels"] = image.width
     printer.hw("INIT")
     printer.image(image, impl="bitImageRaster", center=False)
     printer.cut()

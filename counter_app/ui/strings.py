@@ -26,6 +26,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "no_show": ("لم يحضر (F6)", "No-show (F6)"),
     "nobody_waiting": ("لا يوجد أحد في الانتظار", "Nobody is waiting"),
     "ticket_issued": ("صدرت التذكرة رقم {n}", "Ticket {n} issued"),
+    "ticket_not_printed": (
+        "صدرت التذكرة رقم {n} ولم تُطبع. أصلح الطابعة ثم أعد الطباعة.",
+        "Ticket {n} issued, not printed ({reason}). Fix the printer, then reprint.",
+    ),
     "identity": ("هوية المواطن", "Citizen identity"),
     "national_id": ("الرقم القومي (14 رقمًا)", "National ID number (14 digits)"),
     "capture": ("تسجيل", "Capture"),

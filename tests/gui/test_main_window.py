@@ -133,3 +133,28 @@ def test_english_window_is_left_to_right(
     assert window.status.clerk.text() == "Clerk: منى عبد الرحمن"
     assert window.status.connection.text() == "Not enrolled with HQ"
     screenshot(window, "counter-en")
+
+
+def test_f4_prints_the_ticket_and_a_printer_fault_is_explained(
+    qtbot: QtBot, counter_window: Callable[[str], MainWindow]
+) -> None:
+    from peripherals.receipt_printer import SimulatedReceiptPrinter
+
+    window = counter_window("en")
+    sign_in(qtbot, window, "mona", "1234")
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == 1, timeout=5000)
+    printer = window.ops._ctx.receipt_printer
+    assert isinstance(printer, SimulatedReceiptPrinter)
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    qtbot.waitUntil(lambda: window.queue.notice.text() == "Ticket 1 issued", timeout=5000)
+    assert len(list(printer.folder.glob("*.escpos"))) == 1
+    printer.set_fault("cover_open")
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    qtbot.waitUntil(
+        lambda: "Ticket 2 issued, not printed" in window.queue.error.text(), timeout=5000
+    )
+    assert "cover is open" in window.queue.error.text()
+    assert "أصلح الطابعة" in window.queue.error.text()
+    qtbot.waitUntil(lambda: "cover open" in window.status.printer.text(), timeout=5000)
+    qtbot.waitUntil(lambda: window.queue.waiting.text() == "Waiting: 2", timeout=5000)
+    screenshot(window, "printer-fault-en")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from counter_app.domain.errors import InputError
@@ -26,10 +29,16 @@ class ErrorLine(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setStyleSheet("color: #b00020;")
+        self.setTextFormat(Qt.TextFormat.RichText)
         self.hide()  # takes no room until there is something to say
 
     def show_error(self, error: InputError) -> None:
-        self.setText(f"{error.message_ar}\n{error.message_en}")
+        # One paragraph per language, each with its own direction: as one plain-text
+        # block, the English line would be laid out right to left after the Arabic one.
+        self.setText(
+            f'<p dir="rtl" align="right" style="margin:0">{html.escape(error.message_ar)}</p>'
+            f'<p dir="ltr" align="left" style="margin:0">{html.escape(error.message_en)}</p>'
+        )
         self.show()
 
     def clear_error(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from counter_app.domain.errors import InputError
 from counter_app.services.queue import QueueSnapshot, TicketView
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import ErrorLine, Panel
@@ -48,9 +49,9 @@ class QueuePanel(Panel):
         self.no_show_button.clicked.connect(lambda: self.finish("no_show"))
 
     def issue_ticket(self) -> None:
-        self._ops.run(lambda c: c.queue.issue_ticket()).success(self._issued).failure(
-            self.error.show_error
-        )
+        self._ops.run(lambda c: c.queue.issue_ticket(print_ticket=True)).success(
+            self._issued
+        ).failure(self.error.show_error)
 
     def call_next(self) -> None:
         self._ops.run(lambda c: c.queue.call_next()).success(self._called).failure(
@@ -75,6 +76,15 @@ class QueuePanel(Panel):
 
     def _issued(self, ticket: TicketView) -> None:
         self.error.clear_error()
+        if ticket.print_status == "failed":
+            reason = ticket.print_error or ""
+            self.error.show_error(
+                InputError(
+                    "printer",
+                    tr("ticket_not_printed", "ar", n=ticket.number, reason=reason),
+                    tr("ticket_not_printed", "en", n=ticket.number, reason=reason),
+                )
+            )
         self.notice.setText(tr("ticket_issued", self._lang, n=ticket.number))
         self.refresh()
 

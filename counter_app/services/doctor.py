@@ -21,6 +21,7 @@ from counter_app.services.journal_check import verify_journal
 from counter_app.services.profile import Profile
 from counter_app.store import Database, StoreError
 from peripherals.base import DeviceError
+from peripherals.document_printer import make_document_printer
 from peripherals.receipt_printer import make_receipt_printer
 
 REQUIRED_FONTS = (
@@ -57,6 +58,7 @@ def run_doctor(profile: Profile) -> list[Check]:
     checks.append(_fonts_check())
     if config is not None:
         checks.append(_printer_check(profile, config))
+        checks.append(_document_printer_check(profile, config))
     checks.append(_disk_check(profile))
     running = InstanceLock(profile.lock_path).is_held_elsewhere()
     checks.append(Check("OK", "instance", "the counter is running" if running else "not running"))
@@ -159,6 +161,20 @@ def _printer_check(profile: Profile, config: CounterConfig) -> Check:
     state = printer.state()
     status = "OK" if state.value == "ready" else "WARN"
     return Check(status, "receipt printer", f"{cfg.backend}, {cfg.width_px} px: {state.value}")
+
+
+def _document_printer_check(profile: Profile, config: CounterConfig) -> Check:
+    cfg = config.devices.document_printer
+    try:
+        printer = make_document_printer(cfg.backend, cfg.target, profile.printed_dir)
+    except DeviceError as exc:
+        return Check("FAIL", "document printer", str(exc), "correct [devices.document_printer]")
+    return Check(
+        "OK",
+        "document printer",
+        f"{printer.name}; registration offsets x {cfg.offset_x_mm:+.1f} mm, "
+        f"y {cfg.offset_y_mm:+.1f} mm",
+    )
 
 
 def _disk_check(profile: Profile) -> Check:

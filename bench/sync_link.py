@@ -7,7 +7,6 @@ limit for the bytes that crossed it (bytes x 8 / bandwidth), measured in the sam
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from counter_app.services.clock import SimulatedClock
 from counter_app.services.context import AppContext
 from counter_app.services.simulate import first_simulated_day, simulate
 from tests.conftest import MemoryKeyring
-from tests.helpers import open_window
+from tests.helpers import open_window, route_through
 from tests.support.fault_proxy import FaultProxy
 from tests.support.hq_server import RunningHq
 
@@ -41,15 +40,8 @@ def _window(root: Path, hq: RunningHq, window: int) -> AppContext:
     return ctx
 
 
-def _route(ctx: AppContext, url: str) -> None:
-    with ctx.db.write() as tx:
-        enrolment = json.loads(tx.fact("sync.enrolment") or "{}")
-        enrolment["hq_url"] = url
-        tx.set_fact("sync.enrolment", json.dumps(enrolment))
-
-
 def _push(ctx: AppContext, proxy: FaultProxy, label: str, throttled: bool) -> tuple[object, ...]:
-    _route(ctx, proxy.url)
+    route_through(ctx, proxy.url)
     waiting = ctx.uow.waiting_to_sync()
     start = time.perf_counter()
     sent, _ = ctx.sync.push_only()

@@ -111,12 +111,16 @@ class NetworkReceiptPrinter:
     def state(self) -> DeviceState:
         # DLE EOT 4: paper sensor status. No answer within the timeout means UNKNOWN.
         try:
-            with socket.create_connection(self._address, timeout=2) as conn:
+            conn = socket.create_connection(self._address, timeout=2)
+        except OSError:
+            return DeviceState.OFFLINE  # nothing accepts the connection
+        try:
+            with conn:
                 conn.sendall(b"\x10\x04\x04")
                 conn.settimeout(2)
                 answer = conn.recv(1)
         except OSError:
-            return DeviceState.OFFLINE
+            return DeviceState.UNKNOWN  # connected but silent: not proof of anything
         if not answer:
             return DeviceState.UNKNOWN
         if answer[0] & 0x60:

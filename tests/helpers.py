@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from counter_app.services.clock import Clock
@@ -33,3 +34,11 @@ def open_window(root: Path, *, window: int, clock: Clock | None = None) -> AppCo
         encoding="utf-8",
     )
     return AppContext.open(profile, demo_mode=True, clock=clock, log_to_file=False)
+
+
+def route_through(ctx: AppContext, url: str) -> None:
+    """Point an enrolled window at another HQ address (a proxy in front of the real HQ)."""
+    with ctx.db.write() as tx:
+        enrolment = json.loads(tx.fact("sync.enrolment") or "{}")
+        enrolment["hq_url"] = url
+        tx.set_fact("sync.enrolment", json.dumps(enrolment))

@@ -77,13 +77,7 @@ class PrintService:
         entry = rec.record("print.queued", {"kind": kind, "reference": reference}, clerk)
         sheet = None
         if kind == "clearance_certificate":
-            sheet = rec.tx.printing.next_sheet()
-            if sheet is None:
-                raise InputError(
-                    "security_paper",
-                    "لا توجد أوراق مؤمنة في المخزون",
-                    "There is no security paper left in the stock",
-                )
+            sheet = _next_sheet(rec)
         job_id = rec.tx.printing.add_job(kind, to_json(kind, document), entry.seq, sheet)
         if sheet is not None:
             # Reserved for this job: no other job may be given the same sheet.
@@ -130,13 +124,7 @@ class PrintService:
             copies = job.copies + 1
             sheet = job.sheet_serial
             if job.kind == "clearance_certificate":
-                sheet = rec.tx.printing.next_sheet()
-                if sheet is None:
-                    raise InputError(
-                        "security_paper",
-                        "لا توجد أوراق مؤمنة في المخزون",
-                        "There is no security paper left in the stock",
-                    )
+                sheet = _next_sheet(rec)
             entry = rec.record(
                 "print.reprint", {"job": job_id, "copy": copies, "sheet": sheet}, clerk
             )
@@ -309,3 +297,15 @@ class PrintService:
 
         self._uow.run(work)
         return PrintOutcome(job_id, status, error, copy_number, sheet)
+
+
+def _next_sheet(rec: Recorder) -> int:
+    """The lowest sheet still in the stock, or a refusal the clerk can act on."""
+    sheet = rec.tx.printing.next_sheet()
+    if sheet is None:
+        raise InputError(
+            "security_paper",
+            "لا توجد أوراق مؤمنة في المخزون",
+            "There is no security paper left in the stock: load a new pack",
+        )
+    return sheet

@@ -20,6 +20,17 @@ class PrintJobRow:
     sheet_serial: int | None
 
 
+_JOB_COLUMNS = (
+    print_jobs.c.id,
+    print_jobs.c.kind,
+    print_jobs.c.document,
+    print_jobs.c.status,
+    print_jobs.c.copies,
+    print_jobs.c.last_error,
+    print_jobs.c.sheet_serial,
+)
+
+
 class PrintRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -41,17 +52,7 @@ class PrintRepository:
         return int(key[0])
 
     def job(self, job_id: int) -> PrintJobRow | None:
-        row = self._conn.execute(
-            select(
-                print_jobs.c.id,
-                print_jobs.c.kind,
-                print_jobs.c.document,
-                print_jobs.c.status,
-                print_jobs.c.copies,
-                print_jobs.c.last_error,
-                print_jobs.c.sheet_serial,
-            ).where(print_jobs.c.id == job_id)
-        ).first()
+        row = self._conn.execute(select(*_JOB_COLUMNS).where(print_jobs.c.id == job_id)).first()
         return None if row is None else PrintJobRow(*row)
 
     def set_status(
@@ -73,17 +74,7 @@ class PrintRepository:
 
     def unfinished(self) -> list[PrintJobRow]:
         rows = self._conn.execute(
-            select(
-                print_jobs.c.id,
-                print_jobs.c.kind,
-                print_jobs.c.document,
-                print_jobs.c.status,
-                print_jobs.c.copies,
-                print_jobs.c.last_error,
-                print_jobs.c.sheet_serial,
-            )
-            .where(print_jobs.c.status != "printed")
-            .order_by(print_jobs.c.id)
+            select(*_JOB_COLUMNS).where(print_jobs.c.status != "printed").order_by(print_jobs.c.id)
         )
         return [PrintJobRow(*row) for row in rows]
 

@@ -9,11 +9,26 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from counter_app.services.context import AppContext
 from counter_app.ui.app import prepare_application
 from counter_app.ui.main_window import MainWindow
 from tests.helpers import open_demo
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def show_window(qtbot: QtBot, ctx: AppContext, lang: str) -> MainWindow:
+    """The real main window, shown, active and ready for keyboard input."""
+    prepare_application(lang)
+    window = MainWindow(ctx, lang)
+    qtbot.addWidget(window)
+    window.resize(1280, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    # Keyboard focus and window shortcuts need the window to be the active one.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    return window
 
 
 @pytest.fixture
@@ -22,15 +37,7 @@ def counter_window(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[[str], Mai
 
     def make(lang: str) -> MainWindow:
         ctx = open_demo(tmp_path / f"profile-{lang}", sign_in=False)
-        prepare_application(lang)
-        window = MainWindow(ctx, lang)
-        qtbot.addWidget(window)
-        window.resize(1280, 760)
-        window.show()
-        qtbot.waitExposed(window)
-        # Keyboard focus and window shortcuts need the window to be the active one.
-        window.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+        window = show_window(qtbot, ctx, lang)
         opened.append((window, ctx))
         return window
 

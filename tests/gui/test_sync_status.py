@@ -6,12 +6,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from counter_app.ui.app import prepare_application
-from counter_app.ui.main_window import MainWindow
-from tests.gui.conftest import screenshot
+from tests.gui.conftest import screenshot, show_window
 from tests.helpers import open_demo
 from tests.support.hq_server import RunningHq
 
@@ -21,14 +18,7 @@ pytestmark = pytest.mark.gui
 def test_sync_now_shows_online_then_offline(qtbot: QtBot, hq: RunningHq, tmp_path: Path) -> None:
     ctx = open_demo(tmp_path / "w", sign_in=False)
     ctx.sync.enroll(hq.url, hq.enroll_code())
-    prepare_application("en")
-    window = MainWindow(ctx, "en")
-    qtbot.addWidget(window)
-    window.resize(1280, 760)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window = show_window(qtbot, ctx, "en")
     ctx.sync.start_background()
     try:
         qtbot.waitUntil(lambda: "HQ online" in window.status.connection.text(), timeout=20000)

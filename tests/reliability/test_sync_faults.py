@@ -8,7 +8,6 @@ behaves again, HQ must hold every entry once, with the window's hashes, and no a
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import threading
@@ -19,6 +18,7 @@ import pytest
 from counter_app.services.context import AppContext
 from counter_app.services.sync import SyncProblem
 from sync.client import HqRefused, HqUnavailable
+from tests.helpers import route_through
 from tests.integration.test_sync import local_chain, simulated_window
 from tests.support.fault_proxy import Fault, FaultProxy, random_faults
 from tests.support.hq_server import RunningHq
@@ -40,13 +40,6 @@ def fast_timeouts(ctx: AppContext) -> AppContext:
     reopened = AppContext.open(profile, log_to_file=False)
     reopened.sync.batch_size = 60
     return reopened
-
-
-def route_through(ctx: AppContext, url: str) -> None:
-    with ctx.db.write() as tx:
-        enrolment = json.loads(tx.fact("sync.enrolment") or "{}")
-        enrolment["hq_url"] = url
-        tx.set_fact("sync.enrolment", json.dumps(enrolment))
 
 
 def sync_until_done(ctx: AppContext, tries: int = 60) -> int:

@@ -25,6 +25,7 @@ from sqlalchemy import text
 
 from bench.table import print_table
 from counter_app.domain.journal import GENESIS_HASH, EntryDraft, Stamp, make_entry
+from hq import schema as hq_schema
 from sync.protocol import WIRE_FIELDS, EnrollRequest, PushBatch, public_key_text
 from tests.support import hq_server
 from tests.support.hq_server import RunningHq
@@ -116,21 +117,7 @@ def _push_all(hq: RunningHq, windows: list[tuple[str, str, list[Any]]]) -> float
 
 
 def _baseline(hq: RunningHq, windows: list[tuple[str, str, list[Any]]]) -> float:
-    columns = [
-        "workstation_id",
-        "seq",
-        "uuid",
-        "entry_type",
-        "payload",
-        "clerk",
-        "device_time",
-        "monotonic_ns",
-        "run_id",
-        "business_day",
-        "prev_hash",
-        "hash",
-        "received_at",
-    ]
+    columns = [column.name for column in hq_schema.journal_entries.columns]
     with hq.engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS baseline_entries")
         conn.exec_driver_sql(

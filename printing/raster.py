@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from counter_app.domain.business_time import cairo_local
 from counter_app.domain.text import to_arabic_indic
-from printing.documents import QueueTicket, Receipt
+from printing.documents import DayReport, QueueTicket, Receipt
 from printing.shaping import visual, wrap
 from resources import fonts_dir
 
@@ -136,4 +136,20 @@ def render_ticket(ticket: QueueTicket, width: int) -> Image.Image:
     paper.text(ticket.service_ar, align="center")
     paper.text(f"أمامك {to_arabic_indic(str(ticket.waiting_ahead))} مواطن", align="center")
     paper.text(_when(ticket.issued_at), size=0.8, align="center")
+    return paper.finish()
+
+
+def render_day_report(report: DayReport, width: int) -> Image.Image:
+    """The end-of-day summary for the window, marked unsynced until HQ holds the day."""
+    paper = _Paper(width)
+    paper.text(report.office_ar, bold=True, align="center")
+    paper.text("تقرير نهاية اليوم", size=1.2, bold=True, align="center")
+    if not report.synced:
+        paper.text("لم تتم المزامنة مع المركز الرئيسي بعد / NOT SYNCED", bold=True, align="center")
+    paper.rule()
+    paper.pair(f"شباك {to_arabic_indic(str(report.window))}", report.clerk)
+    paper.pair("يوم العمل", to_arabic_indic(f"{report.business_day:%Y/%m/%d}"))
+    paper.rule()
+    for label, amount in report.totals.items():
+        paper.pair(label, amount.format("ar"))
     return paper.finish()

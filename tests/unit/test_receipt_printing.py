@@ -97,3 +97,18 @@ def test_ticket_renders_at_every_width() -> None:
 def test_unsupported_width_is_refused() -> None:
     with pytest.raises(ValueError, match="thermal width"):
         render_receipt(receipt(), 500)
+
+
+def test_day_report_says_when_the_day_is_not_synced() -> None:
+    from datetime import date
+
+    from printing.documents import DayReport
+    from printing.raster import render_day_report
+
+    totals = {"نقدًا": Money(1_250_000), "بطاقات": Money(300_000)}
+    unsynced = render_day_report(DayReport("مكتب", 1, date(2026, 11, 23), "منى", totals), 576)
+    synced = render_day_report(
+        DayReport("مكتب", 1, date(2026, 11, 23), "منى", totals, synced=True), 576
+    )
+    assert unsynced.height > synced.height  # the NOT SYNCED line
+    assert decode(raster_job(unsynced)).image().size == unsynced.size

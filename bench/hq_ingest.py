@@ -90,16 +90,13 @@ def _push_all(hq: RunningHq, windows: list[tuple[str, str, list[Any]]]) -> float
 
     def push(token: str, body: bytes) -> None:
         barrier.wait()
-        answer = requests.post(
-            hq.url + "/v1/journal",
-            data=body,
-            timeout=(5, 300),
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Encoding": "gzip",
-                "Content-Type": "application/json",
-            },
-        )
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Encoding": "gzip",
+            "Content-Type": "application/json",
+        }
+        url = hq.url + "/v1/journal"
+        answer = requests.post(url, data=body, headers=headers, timeout=(5, 300))
         if answer.status_code != 200:
             failures.append(f"{answer.status_code} {answer.text[:200]}")
 

@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("username")
     add_user.add_argument("--role", choices=ROLES, required=True)
     add_user.add_argument("--office", required=True)
-    add_user.add_argument("--name", required=True, help="display name")
+    add_user.add_argument("--name", help="display name (default: the username)")
     ws = sub.add_parser("workstation").add_subparsers(dest="action", required=True)
     ws.add_parser("revoke").add_argument("workstation_id")
     instruction = sub.add_parser("instruction").add_subparsers(dest="action", required=True)
@@ -128,7 +128,7 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
         pin = _read_pin()
         if not (pin.isdigit() and 4 <= len(pin) <= 8):
             raise HqError(400, "pin", "The PIN is 4 to 8 digits.", "الرقم السري من 4 إلى 8 أرقام.")
-        service.add_user(args.username, args.role, args.office, args.name, pin)
+        service.add_user(args.username, args.role, args.office, args.name or args.username, pin)
         print(f"user {args.username} added to {args.office}")
     elif args.command == "workstation":
         service.revoke_workstation(args.workstation_id)

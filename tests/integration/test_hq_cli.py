@@ -1,0 +1,65 @@
+"""`hq-server` administration as an HQ officer runs it, in a fresh folder."""
+
+from __future__ import annotations
+
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+
+def hq(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hq.cli", *args],
+        cwd=folder,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_init_office_codes_users_and_refusals(tmp_path: Path) -> None:
+    init = hq(tmp_path, "init")
+    assert init.returncode == 0 and "HQ public key:" in init.stdout
+    key = tmp_path / "hq-signing-key.pem"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600  # only HQ's account reads the root key
+    assert (tmp_path / "hq.sqlite3").exists()
+    assert hq(tmp_path, "init").returncode == 0  # idempotent: the key is kept, not replaced
+    assert (
+        hq(
+            tmp_path, "office", "add", "ASW-0101", "--name", "Aswan", "--governorate", "Aswan"
+        ).returncode
+        == 0
+    )
+    code = hq(tmp_path, "enroll-code", "ASW-0101", "--window", "1")
+    assert code.returncode == 0 and re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}\n", code.stdout)
+    assert (
+        hq(
+            tmp_path,
+            "user",
+            "add",
+            "sara",
+            "--role",
+            "clerk",
+            "--office",
+            "ASW-0101",
+            stdin="4321\n",
+        ).returncode
+        == 0
+    )
+    bad_pin = hq(
+        tmp_path, "user", "add", "omar", "--role", "clerk", "--office", "ASW-0101", stdin="12\n"
+    )
+    assert bad_pin.returncode == 2 and "4 to 8 digits" in bad_pin.stderr
+    twice = hq(
+        tmp_path, "user", "add", "sara", "--role", "clerk", "--office", "ASW-0101", stdin="4321\n"
+    )
+    assert twice.returncode == 2 and "already exists" in twice.stderr
+    unknown = hq(tmp_path, "enroll-code", "NOPE", "--window", "1")
+    assert unknown.returncode == 2 and "not registered" in unknown.stderr
+    assert hq(tmp_path, "alarms").stdout == ""
+    no_key = hq(tmp_path, "--key-file", "missing.pem", "alarms")
+    assert no_key.returncode == 2 and "hq-server init" in no_key.stderr

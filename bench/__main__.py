@@ -1,6 +1,10 @@
 """Run every benchmark and print its table."""
 
+import logging
+
 from bench import hq_ingest, journal, printing, startup, sync_link
+
+logging.basicConfig(level=logging.WARNING)  # tables only: no library chatter
 
 journal.run()
 startup.run()

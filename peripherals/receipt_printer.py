@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from peripherals.base import DeviceError, DeviceState
+from peripherals.escpos_import import escpos_printer_module
 
 
 class ReceiptPrinter(Protocol):
@@ -148,8 +149,7 @@ class EscposReceiptPrinter:
         self._target = target
 
     def _open(self) -> Any:
-        from escpos import printer  # noqa: PLC0415 (loads pyusb and pyserial only when used)
-
+        printer = escpos_printer_module()
         if self._backend == "usb":
             vendor, _, product = self._target.partition(":")
             return printer.Usb(int(vendor, 16), int(product, 16))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import copy
 
-from escpos.printer import Dummy
 from PIL import Image
+
+from peripherals.escpos_import import escpos_printer_module
 
 
 def raster_job(image: Image.Image, *, open_drawer: bool = False) -> bytes:
-    printer = Dummy()
+    printer = escpos_printer_module().Dummy()
     # The default profile has no paper width and python-escpos then prints a warning to
     # stdout on every image; our images are always exactly the paper's width.
     printer.profile.profile_data = copy.deepcopy(printer.profile.profile_data)

@@ -112,3 +112,23 @@ def test_day_report_says_when_the_day_is_not_synced() -> None:
     )
     assert unsynced.height > synced.height  # the NOT SYNCED line
     assert decode(raster_job(unsynced)).image().size == unsynced.size
+
+
+def test_printing_does_not_send_the_programs_logs_to_stderr() -> None:
+    # python-escpos calls logging.basicConfig() on import; our import undoes it.
+    import logging
+    import subprocess
+    import sys
+
+    code = (
+        "import logging\n"
+        "from PIL import Image\n"
+        "from printing.escpos_bytes import raster_job\n"
+        "raster_job(Image.new('1', (384, 8), 1))\n"
+        "print(len(logging.getLogger().handlers))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "0"
+    assert logging.getLogger("escpos") is not None

@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", help="push the journal to HQ and pull its bundles, once")
     sub.add_parser("status", help="enrolment, entries waiting, last sync")
     sub.add_parser("print-test", help="print a test receipt and the calibration page")
+    jobs = sub.add_parser("print-jobs", help="list print jobs not yet printed, with the reason")
+    jobs.add_argument("--reprint", type=int, metavar="JOB", help="print that job again (a copy)")
     sheets = sub.add_parser("load-sheets", help="record a pack of security paper in the stock")
     sheets.add_argument("--first", type=int, required=True, help="first serial of the pack")
     sheets.add_argument("--last", type=int, required=True, help="last serial of the pack")
@@ -76,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
             return _sync_command(profile, args)
         if command == "verify-certificate":
             return _verify_certificate(profile, args)
-        if command in ("print-test", "load-sheets"):
+        if command in ("print-test", "load-sheets", "print-jobs"):
             return _print_command(profile, args)
         if command == "simulate":
             return _simulate(profile, args.demo, args.days, args.seed)
@@ -185,6 +187,19 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
             count = ctx.printing.load_sheets(args.first, args.last, "system")
             stock = ctx.printing.sheet_counts()
             print(f"{count} sheets of security paper added to the stock: {stock}")
+            return EXIT_OK
+        if args.command == "print-jobs":
+            if args.reprint is not None:
+                outcome = ctx.printing.reprint(args.reprint, "system")
+                print(
+                    f"job {outcome.job_id}: {outcome.status} (copy {outcome.copy_number})"
+                    + (f" - {outcome.error}" if outcome.error else "")
+                )
+                return EXIT_OK if outcome.status == "printed" else EXIT_CHECK_FAILED
+            unfinished = ctx.printing.unfinished_jobs()
+            for job_id, kind, status, reason in unfinished:
+                print(f"job {job_id}: {kind}, {status}" + (f" - {reason}" if reason else ""))
+            print(f"{len(unfinished)} job(s) not printed")
             return EXIT_OK
         outcomes = ctx.printing.print_test()
         for outcome in outcomes:

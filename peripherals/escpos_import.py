@@ -16,8 +16,9 @@ def escpos_printer_module() -> ModuleType:
     handlers, level = list(root.handlers), root.level
     from escpos import printer  # noqa: PLC0415 (the import this module exists to contain)
 
+    module: ModuleType = printer
     for handler in root.handlers[:]:
         if handler not in handlers:
             root.removeHandler(handler)
     root.setLevel(level)
-    return printer
+    return module

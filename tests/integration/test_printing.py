@@ -247,3 +247,21 @@ def test_loading_sheets_twice_is_refused(
         main(["--profile", str(profile_dir), "load-sheets", "--first", "15", "--last", "25"]) == 2
     )
     assert "already in the stock" in capsys.readouterr().err
+
+
+def test_print_jobs_command_lists_failures_and_reprints(
+    profile_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx = open_demo(profile_dir)
+    printer(ctx).set_fault("drop_connection")
+    ctx.queue.issue_ticket(print_ticket=True)
+    [(job_id, *_)] = ctx.printing.unfinished_jobs()
+    ctx.close()
+    assert main(["--profile", str(profile_dir), "print-jobs"]) == 0
+    assert f"job {job_id}: ticket, failed - the connection to the printer dropped" in (
+        capsys.readouterr().out
+    )
+    assert main(["--profile", str(profile_dir), "print-jobs", "--reprint", str(job_id)]) == 0
+    assert "printed (copy 1)" in capsys.readouterr().out
+    assert main(["--profile", str(profile_dir), "print-jobs"]) == 0
+    assert "0 job(s) not printed" in capsys.readouterr().out

@@ -155,6 +155,9 @@ def test_f4_prints_the_ticket_and_a_printer_fault_is_explained(
     )
     assert "cover is open" in window.queue.error.text()
     assert "أصلح الطابعة" in window.queue.error.text()
+    # The whole message fits: the label is as tall as its wrapped text needs.
+    label = window.queue.error
+    assert label.height() >= label.heightForWidth(label.width())
     qtbot.waitUntil(lambda: "cover open" in window.status.printer.text(), timeout=5000)
     qtbot.waitUntil(lambda: window.queue.waiting.text() == "Waiting: 2", timeout=5000)
     screenshot(window, "printer-fault-en")

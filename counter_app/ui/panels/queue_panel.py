@@ -23,6 +23,7 @@ class QueuePanel(Panel):
         self.current = named(QLabel(tr("no_ticket", lang)), "current_ticket")
         self.current.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.current.setStyleSheet("font-size: 40pt; font-weight: bold;")
+        self.current.setFixedHeight(self.current.fontMetrics().height() + 16)
         self.body.addWidget(self.current)
         self.waiting = named(QLabel(), "waiting_count")
         self.body.addWidget(self.waiting)
@@ -85,7 +86,9 @@ class QueuePanel(Panel):
                     tr("ticket_not_printed", "en", n=ticket.number, reason=reason),
                 )
             )
-        self.notice.setText(tr("ticket_issued", self._lang, n=ticket.number))
+            self.notice.clear()  # the error already says the ticket was issued
+        else:
+            self.notice.setText(tr("ticket_issued", self._lang, n=ticket.number))
         self.refresh()
 
     def _called(self, ticket: TicketView | None) -> None:

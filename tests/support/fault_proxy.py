@@ -8,6 +8,7 @@ It can also throttle to a bandwidth with a one-way delay, to emulate a slow rura
 
 from __future__ import annotations
 
+import itertools
 import random
 import select
 import socket
@@ -25,10 +26,13 @@ class Fault:
 
 
 def random_faults(rng: random.Random, probability: float) -> Callable[[], Fault]:
-    """A schedule: each new connection is faulty with `probability`, fault chosen at random."""
+    """A schedule: the first connection is always faulty, each later one with `probability`,
+    the fault chosen at random. (A sync reuses one keep-alive connection, so without the
+    first fault a schedule could leave a whole sync untouched.)"""
+    connections = itertools.count()
 
     def next_fault() -> Fault:
-        if rng.random() >= probability:
+        if next(connections) > 0 and rng.random() >= probability:
             return Fault()
         kind = rng.choice(("cut_up", "cut_down", "reset", "stall"))
         return Fault(kind, rng.randrange(0, 4000))

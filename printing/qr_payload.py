@@ -18,11 +18,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from counter_app.domain.journal import canonical_json
+from sync.protocol import EPOCH as PROTOCOL_EPOCH
 from sync.protocol import b64e, compact_certificate_body
 
 VERSION = 1
 MAX_PAYLOAD_BYTES = 256
-EPOCH = date(2000, 1, 1)
+EPOCH = PROTOCOL_EPOCH.date()  # the day count compact formats share
 DOCUMENT_TYPES = {1: "clearance_certificate", 2: "receipt", 3: "civil_extract"}
 _DOC_CODES = {name: code for code, name in DOCUMENT_TYPES.items()}
 _FIXED_HEAD = struct.Struct(">BBII")  # version, type, document number, sheet serial

@@ -60,6 +60,4 @@ def from_json(text: str) -> tuple[str, Any]:
     values = _typed(data["document"])
     if kind == "receipt":
         values["lines"] = tuple(ReceiptLine(**line) for line in values["lines"])
-    if values.get("qr_payload") is None and kind == "receipt":
-        values["qr_payload"] = None
     return kind, _TYPES[kind](**values)

@@ -110,7 +110,8 @@ class PrintService:
                 job_id, kind, "failed", reason, copy_number, job.sheet_serial, clerk
             )
         finally:
-            self._bus.publish(PrinterStateChanged("receipt", self.receipt_printer.state()))
+            if kind != "clearance_certificate":  # asking a network printer costs a round trip
+                self._bus.publish(PrinterStateChanged("receipt", self.receipt_printer.state()))
         return self._finish(job_id, kind, "printed", None, copy_number, job.sheet_serial, clerk)
 
     def reprint(self, job_id: int, clerk: str) -> PrintOutcome:

@@ -104,6 +104,15 @@ class ShiftRepository:
         self._conn.execute(update(shifts).where(shifts.c.id == shift_id).values(closed_seq=seq))
 
 
+_TICKET_COLUMNS = (
+    tickets.c.id,
+    tickets.c.business_day,
+    tickets.c.number,
+    tickets.c.service,
+    tickets.c.status,
+)
+
+
 class TicketRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -128,20 +137,19 @@ class TicketRepository:
         return int(_inserted_id(result))
 
     def first_waiting(self, business_day: str) -> TicketRow | None:
-        return self._one(
-            select(*self._cols())
-            .where(tickets.c.business_day == business_day, tickets.c.status == "waiting")
-            .order_by(tickets.c.number)
-            .limit(1)
-        )
+        return self._first_with_status(business_day, "waiting")
 
     def current_called(self, business_day: str) -> TicketRow | None:
-        return self._one(
-            select(*self._cols())
-            .where(tickets.c.business_day == business_day, tickets.c.status == "called")
+        return self._first_with_status(business_day, "called")
+
+    def _first_with_status(self, business_day: str, status: str) -> TicketRow | None:
+        row = self._conn.execute(
+            select(*_TICKET_COLUMNS)
+            .where(tickets.c.business_day == business_day, tickets.c.status == status)
             .order_by(tickets.c.number)
             .limit(1)
-        )
+        ).first()
+        return None if row is None else TicketRow(*row)
 
     def set_status(self, ticket_id: int, status: str, seq: int) -> None:
         self._conn.execute(
@@ -156,17 +164,3 @@ class TicketRepository:
                 )
             ).scalar_one()
         )
-
-    @staticmethod
-    def _cols() -> list:  # type: ignore[type-arg]
-        return [
-            tickets.c.id,
-            tickets.c.business_day,
-            tickets.c.number,
-            tickets.c.service,
-            tickets.c.status,
-        ]
-
-    def _one(self, query) -> TicketRow | None:  # type: ignore[no-untyped-def]
-        row = self._conn.execute(query).first()
-        return None if row is None else TicketRow(*row)

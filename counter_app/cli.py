@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from counter_app import __version__
 from counter_app.domain.errors import InputError
@@ -91,13 +92,22 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
         return EXIT_CANNOT_RUN
 
 
+def _open(profile: Profile, demo: bool, **options: Any) -> AppContext:
+    """The workstation of `profile`; with --demo, the demo prepares and seeds it."""
+    if demo:
+        from counter_app.services.demo import open_demo_workstation
+
+        return open_demo_workstation(profile, **options)
+    return AppContext.open(profile, **options)
+
+
 def _gui(profile: Profile, demo: bool, lang: str | None, *, smoke: bool) -> int:
     if smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Imported here so that doctor, verify-journal and simulate never load Qt.
     from counter_app.ui.app import run_counter_window
 
-    ctx = AppContext.open(profile, demo_mode=demo)
+    ctx = _open(profile, demo)
     try:
         return run_counter_window(ctx, lang=lang or ctx.config.ui.lang, smoke_test=smoke)
     finally:
@@ -147,7 +157,7 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
     from counter_app.services.sync import SyncProblem
     from sync.client import HqRefused, HqUnavailable
 
-    ctx = AppContext.open(profile, demo_mode=args.demo)
+    ctx = _open(profile, args.demo)
     try:
         if args.command == "enroll":
             done = ctx.sync.enroll(args.hq, args.code)
@@ -159,7 +169,7 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
             print(f"workstation:  {ctx.config.workstation_id}")
             print(f"enrolled:     {enrolment.hq_url if enrolment else 'no'}")
             print(f"waiting:      {snapshot.waiting_to_sync} journal entries")
-            print(f"last sync:    {snapshot.last_sync or 'never'}")
+            print(f"last sync:    {snapshot.link.last_sync or 'never'}")
             return EXIT_OK
         try:
             report = ctx.sync.sync_once()
@@ -181,7 +191,7 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
 
 
 def _print_command(profile: Profile, args: argparse.Namespace) -> int:
-    ctx = AppContext.open(profile, demo_mode=args.demo)
+    ctx = _open(profile, args.demo)
     try:
         if args.command == "load-sheets":
             count = ctx.printing.load_sheets(args.first, args.last, "system")
@@ -202,14 +212,12 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
             print(f"{len(unfinished)} job(s) not printed")
             return EXIT_OK
         outcomes = ctx.printing.print_test()
-        for outcome in outcomes:
-            print(
-                f"receipt printer ({ctx.receipt_printer.name}): {outcome.status}"
-                + (f" - {outcome.error}" if outcome.error else "")
-            )
-        print(
-            f"calibration page sent to the document printer ({ctx.printing.document_printer.name})"
+        names = (
+            f"receipt printer ({ctx.receipt_printer.name})",
+            f"calibration page, document printer ({ctx.printing.document_printer.name})",
         )
+        for name, outcome in zip(names, outcomes, strict=True):
+            print(f"{name}: {outcome.status}" + (f" - {outcome.error}" if outcome.error else ""))
         return EXIT_OK if all(o.status == "printed" for o in outcomes) else EXIT_CHECK_FAILED
     finally:
         ctx.close()
@@ -256,7 +264,7 @@ def _simulate(profile: Profile, demo: bool, days: int, seed: int) -> int:
         print("--days must be 1 or more", file=sys.stderr)
         return EXIT_CANNOT_RUN
     clock = SimulatedClock(datetime.now(UTC))
-    ctx = AppContext.open(profile, demo_mode=demo, clock=clock)
+    ctx = _open(profile, demo, clock=clock)
     try:
         start = first_simulated_day(ctx, days)
         print(

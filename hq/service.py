@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from counter_app.domain.journal import GENESIS_HASH, compute_hash
+from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_name
 from hq import schema as t
 from sync.protocol import (
     WIRE_FIELDS,
@@ -237,7 +237,7 @@ class HqService:
                     "This workstation key has been revoked.",
                     "مفتاح هذه المحطة أُلغي.",
                 )
-            workstation_id = f"{row.office_code}-W{row.window:02d}"
+            workstation_id = workstation_name(row.office_code, row.window)
             if self._find_workstation(conn, workstation_id) is not None:
                 raise HqError(
                     409,

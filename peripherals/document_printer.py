@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -16,7 +17,11 @@ from peripherals.base import DeviceError
 class DocumentPrinter(Protocol):
     name: str
 
-    def print_pdf(self, pdf: bytes, title: str) -> Path | None: ...
+    def print_pdf(
+        self, pdf: bytes, title: str, cancel: threading.Event | None = None
+    ) -> Path | None:
+        """Print one document; when `cancel` is set (given up), print nothing."""
+        ...
 
 
 class FileDocumentPrinter:
@@ -29,7 +34,9 @@ class FileDocumentPrinter:
         self._numbers = itertools.count(int(existing[-1].stem.split("-")[1]) + 1 if existing else 1)
         self.fail_next: str | None = None  # a jam or misfeed, for tests and the demo
 
-    def print_pdf(self, pdf: bytes, title: str) -> Path:
+    def print_pdf(self, pdf: bytes, title: str, cancel: threading.Event | None = None) -> Path:
+        if cancel is not None and cancel.is_set():
+            raise DeviceError("the document was given up before it was printed")
         if self.fail_next:
             reason, self.fail_next = self.fail_next, None
             raise DeviceError(reason)
@@ -46,7 +53,9 @@ class SystemDocumentPrinter:
         self.name = f"system {queue or '(default)'}"
         self._queue = queue
 
-    def print_pdf(self, pdf: bytes, title: str) -> None:
+    def print_pdf(self, pdf: bytes, title: str, cancel: threading.Event | None = None) -> None:
+        if cancel is not None and cancel.is_set():
+            raise DeviceError("the document was given up before it was printed")
         with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as handle:
             handle.write(pdf)
         try:

@@ -22,6 +22,8 @@ from PIL import Image
 from peripherals.base import DeviceError, DeviceState
 from peripherals.escpos_import import escpos_printer_module
 
+Cancel = threading.Event  # set when a job is given up: send nothing more
+
 
 class ReceiptPrinter(Protocol):
     """The surface every receipt-printer backend offers."""
@@ -31,7 +33,11 @@ class ReceiptPrinter(Protocol):
 
     def state(self) -> DeviceState: ...
 
-    def send(self, data: bytes, preview: Image.Image | None = None) -> None: ...
+    def send(
+        self, data: bytes, preview: Image.Image | None = None, cancel: Cancel | None = None
+    ) -> None:
+        """Send one job. When `cancel` is set (the job was given up), send nothing more."""
+        ...
 
 
 _NOT_READY = {
@@ -75,11 +81,20 @@ class SimulatedReceiptPrinter:
         with self._lock:
             return self._state
 
-    def send(self, data: bytes, preview: Image.Image | None = None) -> None:
+    def send(
+        self, data: bytes, preview: Image.Image | None = None, cancel: Cancel | None = None
+    ) -> None:
         with self._lock:
             fault, state = self._fault, self._state
         if state is not DeviceState.READY:
             raise DeviceError(_NOT_READY.get(state, f"the printer is not ready ({state.value})"))
+        if fault == "stall":
+            # A printer that stops answering and later wakes up: it would print what it
+            # was sent unless the job was given up meanwhile.
+            self.release_stall.clear()
+            self.release_stall.wait()  # set_fault() with anything else wakes it
+        if cancel is not None and cancel.is_set():
+            raise DeviceError("the job was given up before it was printed")
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"receipt-{next(self._numbers):06d}.escpos"
         if fault == "paper_out_mid_job":
@@ -90,13 +105,13 @@ class SimulatedReceiptPrinter:
         if fault == "drop_connection":
             path.write_bytes(data[: len(data) // 3])
             raise DeviceError("the connection to the printer dropped")
-        if fault == "stall":
-            self.release_stall.clear()
-            self.release_stall.wait(60)  # the service's device timeout fires first
-            raise DeviceError("the printer stopped answering")
         path.write_bytes(data)
         if preview is not None:
             preview.save(path.with_suffix(".png"))
+
+    def printed_count(self) -> int:
+        """How many jobs reached paper (whole or in part)."""
+        return len(list(self.folder.glob("receipt-*.escpos"))) if self.folder.exists() else 0
 
 
 class NetworkReceiptPrinter:
@@ -130,10 +145,16 @@ class NetworkReceiptPrinter:
             return DeviceState.PAPER_LOW
         return DeviceState.READY
 
-    def send(self, data: bytes, preview: Image.Image | None = None) -> None:
+    def send(
+        self, data: bytes, preview: Image.Image | None = None, cancel: Cancel | None = None
+    ) -> None:
         try:
             with socket.create_connection(self._address, timeout=self._timeout) as conn:
-                conn.sendall(data)
+                # In slices, so a job given up stops part-way instead of printing later.
+                for start in range(0, len(data), 4096):
+                    if cancel is not None and cancel.is_set():
+                        raise DeviceError("the job was given up before it was printed")
+                    conn.sendall(data[start : start + 4096])
         except OSError as exc:
             message = f"the network printer {self.name} did not take the job: {exc}"
             raise DeviceError(message) from exc
@@ -169,7 +190,11 @@ class EscposReceiptPrinter:
         # python-escpos answers 2 ("OK") when the printer is silent: only a 1 or 0 is news.
         return {0: DeviceState.PAPER_OUT, 1: DeviceState.PAPER_LOW}.get(status, DeviceState.UNKNOWN)
 
-    def send(self, data: bytes, preview: Image.Image | None = None) -> None:
+    def send(
+        self, data: bytes, preview: Image.Image | None = None, cancel: Cancel | None = None
+    ) -> None:
+        if cancel is not None and cancel.is_set():
+            raise DeviceError("the job was given up before it was printed")
         try:
             device = self._open()
             device._raw(data)

@@ -17,7 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from counter_app.domain.journal import canonical_json
+from counter_app.domain.errors import BilingualError
+from counter_app.domain.journal import canonical_json, workstation_name
 from sync.protocol import EPOCH as PROTOCOL_EPOCH
 from sync.protocol import b64e, compact_certificate_body
 
@@ -32,13 +33,16 @@ _CERT = struct.Struct(">32sH64s")  # workstation key, cert's last day, HQ signat
 SIGNATURE_BYTES = 64
 
 
-class InvalidDocument(ValueError):
-    """The payload does not verify; `reason_en`/`reason_ar` say why."""
+class InvalidDocument(BilingualError, ValueError):
+    """The payload does not verify; the messages say why."""
 
-    def __init__(self, reason_en: str, reason_ar: str) -> None:
-        super().__init__(reason_en)
-        self.reason_en = reason_en
-        self.reason_ar = reason_ar
+    @property
+    def reason_en(self) -> str:
+        return self.message_en
+
+    @property
+    def reason_ar(self) -> str:
+        return self.message_ar
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class DocumentFacts:
 
     @property
     def workstation_id(self) -> str:
-        return f"{self.office_code}-W{self.window:02d}"
+        return workstation_name(self.office_code, self.window)
 
     @property
     def valid_until(self) -> date:
@@ -114,12 +118,15 @@ def verify(
     """Check both signatures, the certificate's validity and revocation; return the facts."""
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise InvalidDocument(
-            "the payload is larger than any genuine one", "البيانات أكبر من أي وثيقة صحيحة"
+            "too_large",
+            "البيانات أكبر من أي وثيقة صحيحة",
+            "the payload is larger than any genuine one",
         )
     if not payload or payload[0] != VERSION:
         raise InvalidDocument(
-            f"unknown payload version {payload[0] if payload else '-'}",
+            "version",
             "إصدار غير معروف لرمز الاستجابة",
+            f"unknown payload version {payload[0] if payload else '-'}",
         )
     try:
         _version, doc_code, number, serial = _FIXED_HEAD.unpack_from(payload, 0)
@@ -132,38 +139,47 @@ def verify(
         at += _CERT.size
     except (struct.error, IndexError, UnicodeDecodeError) as exc:
         raise InvalidDocument(
-            "the payload is truncated or malformed", "البيانات ناقصة أو تالفة"
+            "malformed", "البيانات ناقصة أو تالفة", "the payload is truncated or malformed"
         ) from exc
     body, signature = payload[:at], payload[at:]
     if len(signature) != SIGNATURE_BYTES or doc_code not in DOCUMENT_TYPES:
-        raise InvalidDocument("the payload is truncated or malformed", "البيانات ناقصة أو تالفة")
-    workstation_id = f"{office}-W{window:02d}"
-    cert_body = compact_certificate_body(workstation_id, b64e(ws_key), cert_day)
+        raise InvalidDocument(
+            "malformed", "البيانات ناقصة أو تالفة", "the payload is truncated or malformed"
+        )
+    cert_body = compact_certificate_body(workstation_name(office, window), b64e(ws_key), cert_day)
     try:
         hq_public_key.verify(hq_signature, cert_body)
     except InvalidSignature as exc:
         raise InvalidDocument(
-            "the workstation is not certified by HQ", "جهاز الإصدار غير معتمد من المركز الرئيسي"
+            "not_certified",
+            "جهاز الإصدار غير معتمد من المركز الرئيسي",
+            "the workstation is not certified by HQ",
         ) from exc
     try:
         Ed25519PublicKey.from_public_bytes(ws_key).verify(signature, body)
     except InvalidSignature as exc:
         raise InvalidDocument(
-            "the document's signature does not match its contents", "توقيع الوثيقة لا يطابق محتواها"
+            "signature",
+            "توقيع الوثيقة لا يطابق محتواها",
+            "the document's signature does not match its contents",
         ) from exc
     issued_day = EPOCH + timedelta(days=issued)
     if issued_day > EPOCH + timedelta(days=cert_day):
         raise InvalidDocument(
-            "the workstation's certificate had expired when this was issued",
+            "certificate_expired",
             "كانت شهادة جهاز الإصدار منتهية عند الإصدار",
+            "the workstation's certificate had expired when this was issued",
         )
     if ws_key in revoked_keys:
         raise InvalidDocument(
-            "the issuing workstation has been revoked by HQ",
+            "revoked",
             "ألغى المركز الرئيسي اعتماد جهاز الإصدار",
+            "the issuing workstation has been revoked by HQ",
         )
     if today is not None and issued_day > today:
-        raise InvalidDocument("the document is dated in the future", "تاريخ الوثيقة في المستقبل")
+        raise InvalidDocument(
+            "future", "تاريخ الوثيقة في المستقبل", "the document is dated in the future"
+        )
     return DocumentFacts(
         document_type=DOCUMENT_TYPES[doc_code],
         document_number=number,

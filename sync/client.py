@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from counter_app.domain.errors import BilingualError
 from sync.protocol import (
     TIME_HEADER,
     Bundle,
@@ -46,17 +47,19 @@ class HqUnavailable(Exception):
     """HQ could not be reached (after retries): the window is offline."""
 
 
-class HqRefused(Exception):
-    """HQ answered with a refusal that retrying will not change."""
+class HqRefused(BilingualError):
+    """HQ answered with a refusal that retrying will not change (`code` is HQ's reason)."""
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(
+            str(body.get("reason", "error")),
+            str(body.get("message_ar", "رفض المركز الرئيسي الطلب")),
+            str(body.get("message_en", f"HQ refused the request ({status})")),
+        )
         self.status = status
-        self.reason = str(body.get("reason", "error"))
-        self.message_en = str(body.get("message_en", f"HQ refused the request ({status})"))
-        self.message_ar = str(body.get("message_ar", "رفض المركز الرئيسي الطلب"))
+        self.reason = self.code
         acked = body.get("acked_seq")
         self.acked_seq = int(acked) if isinstance(acked, int) else None
-        super().__init__(f"{self.reason}: {self.message_en}")
 
 
 def check_hq_url(url: str) -> str:

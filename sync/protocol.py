@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -21,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import BaseModel, ConfigDict, Field
+
+from counter_app.domain.journal import canonical_json
 
 PROTOCOL_VERSION = 1
 TIME_HEADER = "X-HQ-Time"
@@ -45,7 +46,8 @@ def b64d(text: str) -> bytes:
 
 
 def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """The bytes that are signed: the journal's canonical JSON, UTF-8 encoded."""
+    return canonical_json(obj).encode()
 
 
 def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:

@@ -8,12 +8,12 @@ from pathlib import Path
 from counter_app.services.clock import Clock
 from counter_app.services.config import render_config
 from counter_app.services.context import AppContext
-from counter_app.services.demo import DEMO_CLERK
+from counter_app.services.demo import DEMO_CLERK, open_demo_workstation
 from counter_app.services.profile import Profile
 
 
 def open_demo(root: Path, *, clock: Clock | None = None, sign_in: bool = True) -> AppContext:
-    ctx = AppContext.open(Profile(root), demo_mode=True, clock=clock, log_to_file=False)
+    ctx = open_demo_workstation(Profile(root), clock=clock, log_to_file=False)
     if sign_in:
         ctx.session.sign_in(DEMO_CLERK[0], DEMO_CLERK[3])
     return ctx
@@ -33,7 +33,7 @@ def open_window(root: Path, *, window: int, clock: Clock | None = None) -> AppCo
         ),
         encoding="utf-8",
     )
-    return AppContext.open(profile, demo_mode=True, clock=clock, log_to_file=False)
+    return open_demo_workstation(profile, clock=clock, log_to_file=False)
 
 
 def route_through(ctx: AppContext, url: str) -> None:

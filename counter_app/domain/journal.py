@@ -91,6 +91,11 @@ def _check_json_value(value: Any, path: str) -> None:
         raise ValueError(f"{path}: {type(value).__name__} is not a journal payload value")
 
 
+def workstation_name(office_code: str, window: int) -> str:
+    """The name a window's journal, certificate and QR codes carry: "ASW-0101-W01"."""
+    return f"{office_code}-W{window:02d}"
+
+
 def canonical_json(value: Any) -> str:
     """Canonical JSON text: sorted keys, no insignificant spaces, UTF-8 characters."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from counter_app.domain.journal import workstation_name
+
 
 class ConfigError(RuntimeError):
     """config.toml is missing, unreadable or invalid; the message lists every problem."""
@@ -88,7 +90,7 @@ class CounterConfig(_Strict):
     @property
     def workstation_id(self) -> str:
         """The name this window's journal carries: office code and window number."""
-        return f"{self.office.code}-W{self.window.number:02d}"
+        return workstation_name(self.office.code, self.window.number)
 
 
 def load_config(path: Path) -> CounterConfig:

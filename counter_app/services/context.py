@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from counter_app.services import demo
 from counter_app.services.clock import Clock, SystemClock
 from counter_app.services.config import CounterConfig, load_config
 from counter_app.services.events import EventBus
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
+from counter_app.services.lanes import Lanes
 from counter_app.services.logs import setup_logging
 from counter_app.services.printing import PrintService
 from counter_app.services.profile import Profile
@@ -43,6 +43,7 @@ class AppContext:
     sync: SyncService
     printing: PrintService
     receipt_printer: ReceiptPrinter
+    lanes: Lanes
     lock: InstanceLock | None = field(default=None)
 
     @classmethod
@@ -50,22 +51,20 @@ class AppContext:
         cls,
         profile: Profile,
         *,
-        demo_mode: bool = False,
         clock: Clock | None = None,
         take_lock: bool = True,
         log_to_file: bool = True,
     ) -> AppContext:
         """Open a workstation: lock the profile, read config, open and migrate the store.
 
-        With `demo_mode`, a profile without configuration gets the demo office and clerks.
+        This is the one place a workstation is built; the demo (`services.demo`) prepares
+        its profile before and seeds its clerks after, from outside.
         """
         profile.ensure()
         lock = InstanceLock(profile.lock_path) if take_lock else None
         if lock is not None:
             lock.acquire()
         try:
-            if demo_mode:
-                demo.write_demo_config(profile)
             config = load_config(profile.config_path)
             if log_to_file:
                 setup_logging(profile.logs_dir)
@@ -82,6 +81,7 @@ class AppContext:
                 profile.printed_dir,
             )
             sync = SyncService(uow, bus, config)
+            lanes = Lanes()
             documents = config.devices.document_printer
             printing = PrintService(
                 uow,
@@ -90,6 +90,7 @@ class AppContext:
                 printer,
                 make_document_printer(documents.backend, documents.target, profile.printed_dir),
                 sync,
+                lanes,
             )
             ctx = cls(
                 profile=profile,
@@ -106,16 +107,9 @@ class AppContext:
                 sync=sync,
                 printing=printing,
                 receipt_printer=printer,
+                lanes=lanes,
                 lock=lock,
             )
-            if config.demo:
-                # Each demo clerk on its own: a crash between two leaves the next start to
-                # add what is missing.
-                for username, name, role, pin in (demo.DEMO_CLERK, demo.DEMO_SUPERVISOR):
-                    if not ctx.status.has_clerk(username):
-                        session.add_clerk(username, name, role, pin)
-                if not ctx.printing.sheet_counts():
-                    ctx.printing.load_sheets(*demo.DEMO_SHEETS, "system")
             log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)
             return ctx
         except BaseException:
@@ -129,6 +123,7 @@ class AppContext:
 
     def close(self) -> None:
         self.sync.stop_background()
+        self.lanes.shutdown()
         self.printing.close()
         self.db.close()
         if self.lock is not None:

@@ -22,6 +22,7 @@ __all__ = [
     "EventBus",
     "JournalAppended",
     "PrinterStateChanged",
+    "StoreChanged",
     "SyncProgressed",
     "SyncStateChanged",
     "TicketCalled",
@@ -35,6 +36,18 @@ class JournalAppended:
     seq: int
     entry_type: str
     waiting_to_sync: int
+
+
+@dataclass(frozen=True)
+class StoreChanged:
+    """One committed transaction, by the kinds of entry it recorded: what screens refresh
+    from ("ticket.called" changes the queue; "clerk.signed_out" ends the visit)."""
+
+    entry_types: frozenset[str]
+
+    def touches(self, *prefixes: str) -> bool:
+        """True when an entry type starts with one of `prefixes` ("ticket." or "shift.")."""
+        return any(t.startswith(prefixes) for t in self.entry_types)
 
 
 @dataclass(frozen=True)
@@ -57,12 +70,26 @@ class PrinterStateChanged:
 
 @dataclass(frozen=True)
 class SyncStateChanged:
-    online: bool
-    enrolled: bool
+    """The link to HQ as a clerk should read it. `link` is one of:
+    "not_enrolled", "unknown" (not tried yet), "online", "offline" (HQ not reached, since
+    `offline_since`), "refused" (HQ answered no) or "problem" (sync stopped for a reason a
+    person must look at); `problem_ar`/`problem_en` say what, in words."""
+
+    link: str
     last_sync: str | None
     waiting_to_sync: int
-    last_error: str | None
+    offline_since: str | None = None
+    problem_ar: str | None = None
+    problem_en: str | None = None
     clock_offset_s: float | None = None
+
+    @property
+    def enrolled(self) -> bool:
+        return self.link != "not_enrolled"
+
+    @property
+    def online(self) -> bool:
+        return self.link in ("online", "refused", "problem")
 
 
 @dataclass(frozen=True)
@@ -80,6 +107,7 @@ class TicketCalled:
 
 Event = (
     JournalAppended
+    | StoreChanged
     | ClerkSignedIn
     | ClerkSignedOut
     | PrinterStateChanged

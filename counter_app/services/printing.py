@@ -2,9 +2,11 @@
 
 A job is queued in the same transaction as the operation it belongs to (the ticket, the
 payment), so the operation and the fact that its paper is owed commit together. The
-device is driven afterwards, on the device thread, with a timeout: a printer that runs out
-of paper, opens its cover, stalls or drops the connection leaves the operation committed
-and the job failed with the reason, to be printed again. A reprint is marked "نسخة / COPY
+device is driven afterwards, on that device's own lane, with a deadline: a printer that
+runs out of paper, opens its cover, stalls or drops the connection leaves the operation
+committed and the job failed with the reason, to be printed again; a job given up at its
+deadline never prints later (`peripherals.device_lane`). The outcome is recorded on the
+write lane, so the store keeps one writer. A reprint is marked "نسخة / COPY
 n" and journaled. A certificate's sheet of security paper is recorded as used, or as
 spoiled when the printer failed on it; a reprint takes a new sheet and a new signature.
 """
@@ -12,8 +14,8 @@ spoiled when the printer failed on it; a reprint takes a new sheet and a new sig
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -22,9 +24,11 @@ from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
 from counter_app.services.config import CounterConfig
 from counter_app.services.events import EventBus, PrinterStateChanged
+from counter_app.services.lanes import Lanes, then
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.sync import SyncService
 from peripherals.base import DeviceError
+from peripherals.device_lane import DeviceLane
 from peripherals.document_printer import DocumentPrinter
 from peripherals.receipt_printer import ReceiptPrinter
 from printing.documents import ClearanceCertificate, Receipt, ReceiptLine
@@ -59,6 +63,7 @@ class PrintService:
         receipt_printer: ReceiptPrinter,
         document_printer: DocumentPrinter,
         sync: SyncService,
+        lanes: Lanes,
     ) -> None:
         self._uow = uow
         self._bus = bus
@@ -66,10 +71,13 @@ class PrintService:
         self.receipt_printer = receipt_printer
         self.document_printer = document_printer
         self._sync = sync
-        self._device = ThreadPoolExecutor(max_workers=1, thread_name_prefix="device")
+        self._lanes = lanes
+        self.receipt_lane = DeviceLane("receipt printer")
+        self.document_lane = DeviceLane("document printer")
 
     def close(self) -> None:
-        self._device.shutdown(wait=False, cancel_futures=True)
+        self.receipt_lane.close()
+        self.document_lane.close()
 
     # ---- queueing, inside the business transaction ------------------------------------
 
@@ -88,33 +96,79 @@ class PrintService:
 
     # ---- running jobs, after the commit ------------------------------------------------
 
+    def submit(self, job_id: int, clerk: str = "system") -> Future[PrintOutcome]:
+        """Print a queued job on its device's lane; the future gives the recorded outcome.
+
+        Returns at once: nothing here waits for a device or the store.
+        """
+        certificate = self._is_certificate(job_id)
+        lane = self.document_lane if certificate else self.receipt_lane
+        limits = self._config.devices
+        timeout = (
+            limits.document_printer.timeout_s if certificate else limits.receipt_printer.timeout_s
+        )
+        device = lane.submit(lambda cancel: self._drive(job_id, cancel), timeout, f"job {job_id}")
+        return then(device, self._lanes.write, lambda done: self._record(job_id, done, clerk))
+
+    def ask_printer_state(self) -> None:
+        """Ask the receipt printer how it is, on its lane; the answer is published."""
+
+        def ask(_cancel: threading.Event) -> None:
+            self._bus.publish(PrinterStateChanged("receipt", self.receipt_printer.state()))
+
+        self.receipt_lane.submit(ask, self._config.devices.receipt_printer.timeout_s, "status")
+
     def run(self, job_id: int, clerk: str = "system") -> PrintOutcome:
+        """`submit` and wait: for the command line and other callers without a loop."""
+        if threading.current_thread().name.startswith("lane-write"):
+            # The outcome is recorded on the write lane: waiting for it there never ends.
+            raise RuntimeError("PrintService.run() on the write lane: use submit()")
+        return self.submit(job_id, clerk).result()
+
+    def _is_certificate(self, job_id: int) -> bool:
+        return bool(self._job(job_id).kind == "clearance_certificate")
+
+    def _job(self, job_id: int) -> Any:
         with self._uow.db.read() as tx:
             job = tx.printing.job(job_id)
         if job is None:
             raise InputError("job", "مهمة الطباعة غير موجودة", f"Print job {job_id} does not exist")
+        return job
+
+    def _drive(self, job_id: int, cancel: threading.Event) -> None:
+        """On the device lane: render the job and send it, unless given up meanwhile."""
+        job = self._job(job_id)
         kind, document = from_json(job.document)
-        copy_number = job.copies
         try:
             if kind == "clearance_certificate":
-                self._print_certificate(document, job.sheet_serial, copy_number)
+                self._print_certificate(document, job.sheet_serial, job.copies, cancel)
             else:
-                self._print_receipt_kind(kind, document, copy_number)
-        except (DeviceError, FutureTimeout, OSError) as exc:
-            reason = (
-                "the printer did not answer within the time allowed"
-                if isinstance(exc, FutureTimeout)
-                else str(exc)
-            )
-            return self._finish(
-                job_id, kind, "failed", reason, copy_number, job.sheet_serial, clerk
-            )
+                self._print_receipt_kind(kind, document, job.copies, cancel)
         finally:
             if kind != "clearance_certificate":  # asking a network printer costs a round trip
                 self._bus.publish(PrinterStateChanged("receipt", self.receipt_printer.state()))
-        return self._finish(job_id, kind, "printed", None, copy_number, job.sheet_serial, clerk)
+
+    def _record(self, job_id: int, done: Future[None], clerk: str) -> PrintOutcome:
+        """On the write lane: the job printed or failed, and (certificates) its sheet."""
+        job = self._job(job_id)
+        error = done.exception()
+        if error is None:
+            return self._finish(
+                job_id, job.kind, "printed", None, job.copies, job.sheet_serial, clerk
+            )
+        if not isinstance(error, (DeviceError, OSError)):
+            log.error("print job %s failed unexpectedly", job_id, exc_info=error)
+        reason = str(error) or type(error).__name__
+        log.warning("print job %s (%s) failed: %s", job_id, job.kind, reason)
+        if job.kind != "clearance_certificate" and self.receipt_lane.state_hint is not None:
+            self._bus.publish(PrinterStateChanged("receipt", self.receipt_lane.state_hint))
+        return self._finish(job_id, job.kind, "failed", reason, job.copies, job.sheet_serial, clerk)
 
     def reprint(self, job_id: int, clerk: str) -> PrintOutcome:
+        """Print a job again and wait for the outcome (see `submit_reprint`)."""
+        return self.submit_reprint(job_id, clerk).result()
+
+    def submit_reprint(self, job_id: int, clerk: str) -> Future[PrintOutcome]:
         """Print a job again: marked as a copy; a certificate takes a new sheet."""
 
         def work(rec: Recorder) -> int:
@@ -139,7 +193,7 @@ class PrintService:
             return copies
 
         self._uow.run(work)
-        return self.run(job_id, clerk)
+        return self.submit(job_id, clerk)
 
     def unfinished_jobs(self) -> list[tuple[int, str, str, str | None]]:
         with self._uow.db.read() as tx:
@@ -199,14 +253,19 @@ class PrintService:
         from printing.certificate_pdf import calibration_page_pdf
 
         pdf = calibration_page_pdf(self._registration())
+        page = self.document_lane.submit(
+            lambda cancel: self.document_printer.print_pdf(pdf, "Calibration page", cancel),
+            self._config.devices.document_printer.timeout_s,
+            "calibration page",
+        )
         try:
-            self._on_device(
-                lambda: self.document_printer.print_pdf(pdf, "Calibration page"),
-                self._config.devices.document_printer.timeout_s,
-            )
-            self._uow.run(lambda rec: rec.record("print.calibration", {}, clerk))
-        except (DeviceError, FutureTimeout, OSError) as exc:
+            page.result()
+        except (DeviceError, OSError) as exc:
             log.warning("calibration page failed: %s", exc)
+            outcomes.append(PrintOutcome(0, "failed", str(exc), 0))
+        else:
+            self._uow.run(lambda rec: rec.record("print.calibration", {}, clerk))
+            outcomes.append(PrintOutcome(0, "printed", None, 0))
         return outcomes
 
     # ---- helpers -----------------------------------------------------------------------
@@ -228,10 +287,9 @@ class PrintService:
         cfg = self._config.devices.document_printer
         return Registration(cfg.offset_x_mm, cfg.offset_y_mm)
 
-    def _on_device(self, call: Any, timeout: float) -> Any:
-        return self._device.submit(call).result(timeout=timeout)
-
-    def _print_receipt_kind(self, kind: str, document: Any, copy_number: int) -> None:
+    def _print_receipt_kind(
+        self, kind: str, document: Any, copy_number: int, cancel: threading.Event
+    ) -> None:
         from printing.escpos_bytes import raster_job
         from printing.raster import render_receipt, render_ticket
 
@@ -244,14 +302,14 @@ class PrintService:
             image = render_receipt(receipt, width)
             # The drawer opens for the original cash receipt only, never for a copy.
             cash = receipt.tender == "cash" and copy_number == 0 and receipt.total.piastres > 0
-        data = raster_job(image, open_drawer=cash)
-        self._on_device(
-            lambda: self.receipt_printer.send(data, image),
-            self._config.devices.receipt_printer.timeout_s,
-        )
+        self.receipt_printer.send(raster_job(image, open_drawer=cash), image, cancel)
 
     def _print_certificate(
-        self, certificate: ClearanceCertificate, sheet: int | None, copy_number: int
+        self,
+        certificate: ClearanceCertificate,
+        sheet: int | None,
+        copy_number: int,
+        cancel: threading.Event,
     ) -> None:
         from printing.certificate_pdf import clearance_certificate_pdf
 
@@ -277,12 +335,7 @@ class PrintService:
             copy_number=copy_number,
         )
         pdf = clearance_certificate_pdf(printed, self._registration(), with_form=True)
-        self._on_device(
-            lambda: self.document_printer.print_pdf(
-                pdf, f"Certificate {certificate.document_number}"
-            ),
-            self._config.devices.document_printer.timeout_s,
-        )
+        self.document_printer.print_pdf(pdf, f"Certificate {certificate.document_number}", cancel)
 
     def _finish(
         self,

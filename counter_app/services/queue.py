@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from counter_app.domain.errors import InputError
 from counter_app.services.events import EventBus, TicketCalled
@@ -12,6 +13,7 @@ from counter_app.services.session import SessionService
 from printing.documents import QueueTicket
 
 OUTCOMES = ("served", "no_show")
+UNDO_GRACE_S = 60  # a ticket marked served or no-show by mistake can be reopened this long
 
 
 SERVICE_NAMES = {
@@ -28,8 +30,7 @@ class TicketView:
     number: int
     service: str
     status: str
-    print_status: str | None = None
-    print_error: str | None = None
+    print_job: int | None = None  # the queued paper ticket, to be printed by the caller
 
 
 @dataclass(frozen=True)
@@ -55,17 +56,22 @@ class QueueService:
         self._window = window
         self._printing = printing
         self._office_ar = office_ar
+        # The last ticket finished here, for undo: (ticket id, number, entry, when, clerk).
+        self._last_finished: tuple[int, int, int, datetime, str] | None = None
 
-    def issue_ticket(self, service: str = "general", *, print_ticket: bool = False) -> TicketView:
-        """A ticket from the window or the kiosk; numbers restart each business day.
+    def issue_ticket(
+        self, service: str = "general", *, print_ticket: bool = False, kiosk: bool = False
+    ) -> TicketView:
+        """A ticket from the window (a clerk must be signed in) or the kiosk (`kiosk=True`);
+        numbers restart each business day.
 
-        With `print_ticket`, the paper ticket is queued in the same transaction and printed
-        after the commit; a printer fault leaves the ticket issued and the job pending.
+        With `print_ticket`, the paper ticket is queued in the same transaction; the caller
+        prints it (`PrintService.submit(view.print_job)`), so issuing never waits on paper.
         """
-        clerk = self._session.current.username if self._session.current else "kiosk"
+        clerk = "kiosk" if kiosk else self._session.require_clerk().username
         printing = self._printing if print_ticket else None
 
-        def work(rec: Recorder) -> tuple[TicketView, int | None]:
+        def work(rec: Recorder) -> TicketView:
             day = rec.business_day
             number = rec.tx.tickets.next_number(day)
             entry = rec.record("ticket.issued", {"number": number, "service": service}, clerk)
@@ -80,15 +86,9 @@ class QueueService:
                     rec.tx.tickets.count_waiting(day) - 1,
                 )
                 job = printing.queue(rec, "ticket", paper, clerk, f"ticket {number}")
-            return TicketView(number, service, "waiting"), job
+            return TicketView(number, service, "waiting", job)
 
-        ticket, job = self._uow.run(work)
-        if printing is not None and job is not None:
-            outcome = printing.run(job, clerk)
-            return TicketView(
-                ticket.number, ticket.service, ticket.status, outcome.status, outcome.error
-            )
-        return ticket
+        return self._uow.run(work)
 
     def call_next(self) -> TicketView | None:
         """Call the first waiting ticket; None when nobody is waiting."""
@@ -121,15 +121,67 @@ class QueueService:
             raise ValueError(f"outcome must be one of {OUTCOMES}")
         clerk = self._session.require_clerk()
 
-        def work(rec: Recorder) -> TicketView:
+        def work(rec: Recorder) -> tuple[TicketView, int, int]:
             ticket = rec.tx.tickets.current_called(rec.business_day)
             if ticket is None:
                 raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
             entry = rec.record(f"ticket.{outcome}", {"number": ticket.number}, clerk.username)
             rec.tx.tickets.set_status(ticket.id, outcome, entry.seq)
-            return TicketView(ticket.number, ticket.service, outcome)
+            return TicketView(ticket.number, ticket.service, outcome), ticket.id, entry.seq
 
-        return self._uow.run(work)
+        view, ticket_id, seq = self._uow.run(work)
+        self._last_finished = (ticket_id, view.number, seq, self._uow.clock.now(), clerk.username)
+        return view
+
+    def undo_finish(self) -> TicketView:
+        """Reopen the ticket just marked served or no-show (within UNDO_GRACE_S): a new
+        entry that names the one it corrects; the ticket is the called one again."""
+        clerk = self._session.require_clerk()
+        last = self._last_finished
+        if (
+            last is None
+            or last[4] != clerk.username
+            or (self._uow.clock.now() - last[3]).total_seconds() > UNDO_GRACE_S
+        ):
+            raise InputError(
+                "undo",
+                f"لا يوجد ما يمكن التراجع عنه (المهلة {UNDO_GRACE_S} ثانية)",
+                f"There is nothing to undo (undo is possible for {UNDO_GRACE_S} s)",
+            )
+        ticket_id, number, seq, _, _ = last
+
+        def work(rec: Recorder) -> TicketView:
+            current = rec.tx.tickets.current_called(rec.business_day)
+            if current is not None:
+                raise InputError(
+                    "undo",
+                    f"التذكرة رقم {current.number} منادى عليها الآن؛ أنهِها أولًا",
+                    f"Ticket {current.number} is being served now; finish it first",
+                )
+            entry = rec.record("ticket.reopened", {"number": number, "undoes": seq}, clerk.username)
+            rec.tx.tickets.set_status(ticket_id, "called", entry.seq)
+            row = rec.tx.tickets.current_called(rec.business_day)
+            return TicketView(number, row.service if row else "", "called")
+
+        view = self._uow.run(work)
+        self._last_finished = None
+        return view
+
+    def recall_current(self) -> TicketView:
+        """Call the ticket being served again (the citizen did not hear it)."""
+        clerk = self._session.require_clerk()
+
+        def work(rec: Recorder) -> TicketView:
+            ticket = rec.tx.tickets.current_called(rec.business_day)
+            if ticket is None:
+                raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
+            payload = {"number": ticket.number, "window": self._window}
+            rec.record("ticket.recalled", payload, clerk.username)
+            return TicketView(ticket.number, ticket.service, "called")
+
+        view = self._uow.run(work)
+        self._bus.publish(TicketCalled(view.number, view.service, self._window))
+        return view
 
     def open_shift(self) -> None:
         clerk = self._session.require_clerk()
@@ -153,6 +205,7 @@ class QueueService:
             rec.tx.shifts.close(shift_id, entry.seq)
 
         self._uow.run(work)
+        self._last_finished = None
 
     def snapshot(self) -> QueueSnapshot:
         clerk = self._session.current

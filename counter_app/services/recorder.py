@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from counter_app.domain.journal import EntryDraft, JournalEntry
 from counter_app.services.clock import Clock
-from counter_app.services.events import EventBus, JournalAppended
+from counter_app.services.events import EventBus, JournalAppended, StoreChanged
 from counter_app.store import Database, Transaction
 
 T = TypeVar("T")
@@ -58,6 +58,8 @@ class UnitOfWork:
         for entry in recorder.appended:
             waiting = entry.seq - self._acked
             self.bus.publish(JournalAppended(entry.seq, entry.entry_type, waiting))
+        if recorder.appended:
+            self.bus.publish(StoreChanged(frozenset(e.entry_type for e in recorder.appended)))
         return result
 
     def record_acknowledged(self, seq: int) -> None:

@@ -39,6 +39,11 @@ class SessionService:
         self._hasher = PasswordHasher()  # Argon2id with the library's current defaults
         self.current: Clerk | None = None
 
+    def current_username(self) -> str:
+        """Who acts now, for journal entries made on a clerk's behalf ("system" if nobody)."""
+        clerk = self.current
+        return clerk.username if clerk else "system"
+
     def require_clerk(self) -> Clerk:
         if self.current is None:
             raise NotSignedIn()
@@ -77,6 +82,18 @@ class SessionService:
         pin = normalize_digits(pin.strip())
         with self._uow.db.read() as tx:
             row = tx.clerks.get(username)
+        if row is None and _USERNAME.match(username):
+            self._uow.run(
+                lambda rec: rec.record("clerk.sign_in_refused", {"username": username}, "")
+            )
+            raise InputError(
+                "username",
+                f"الحساب «{username}» لم يصل إلى هذا الشباك بعد. يصل مع المزامنة التالية مع "
+                "المركز الرئيسي (كل دقيقة عند الاتصال)؛ حاول بعدها، أو اسأل المشرف.",
+                f"The account '{username}' has not reached this window yet. It arrives with "
+                "the next sync with HQ (every minute while online); try again then, or ask "
+                "the supervisor.",
+            )
         if row is None or not row.active or not self._pin_matches(row.pin_hash, pin):
             self._uow.run(
                 lambda rec: rec.record("clerk.sign_in_refused", {"username": username}, "")

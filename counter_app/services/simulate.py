@@ -24,7 +24,7 @@ OPENING_TIME = time(8, 30)
 
 
 @dataclass
-class DayReport:
+class SimulatedDay:
     day: date
     tickets: int = 0
     served: int = 0
@@ -48,7 +48,7 @@ class DayReport:
 @dataclass
 class SimulationReport:
     seed: int
-    days: list[DayReport] = field(default_factory=list)
+    days: list[SimulatedDay] = field(default_factory=list)
 
     @property
     def entries(self) -> int:
@@ -90,7 +90,7 @@ def simulate(
     days: int,
     seed: int,
     start: date,
-    progress: Callable[[DayReport], None] | None = None,
+    progress: Callable[[SimulatedDay], None] | None = None,
 ) -> SimulationReport:
     """Run `days` business days at this window through the services; deterministic by seed."""
     rng = random.Random(seed)
@@ -99,7 +99,7 @@ def simulate(
     for offset in range(days):
         day = start + timedelta(days=offset)
         clock.set(datetime.combine(day, OPENING_TIME, tzinfo=CAIRO))
-        today = DayReport(day, first_seq=_head(ctx) + 1)
+        today = SimulatedDay(day, first_seq=_head(ctx) + 1)
         ctx.session.sign_in(username, pin)
         ctx.queue.open_shift()
         for _ in range(rng.randint(100, 150)):
@@ -114,9 +114,10 @@ def simulate(
 
 
 def _serve_one(
-    ctx: AppContext, clock: SimulatedClock, rng: random.Random, today: DayReport
+    ctx: AppContext, clock: SimulatedClock, rng: random.Random, today: SimulatedDay
 ) -> None:
-    ctx.queue.issue_ticket(rng.choice(("fines", "certificate", "licence", "civil", "general")))
+    service = rng.choice(("fines", "certificate", "licence", "civil", "general"))
+    ctx.queue.issue_ticket(service, kiosk=True)
     today.tickets += 1
     clock.advance(rng.uniform(20, 90))
     ctx.queue.call_next()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counter_app.services.config import CounterConfig
-from counter_app.services.events import DeviceState
+from counter_app.services.events import DeviceState, SyncStateChanged
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.session import SessionService
 from counter_app.services.sync import SyncService
@@ -17,14 +17,11 @@ class StatusSnapshot:
     clerk_name: str | None
     waiting_to_sync: int
     printer: DeviceState
-    enrolled: bool
-    online: bool
+    link: SyncStateChanged
     office_name_ar: str
     office_name_en: str
     window: int
     demo: bool
-    last_sync: str | None = None
-    last_error: str | None = None
 
 
 class StatusService:
@@ -47,15 +44,13 @@ class StatusService:
         return StatusSnapshot(
             clerk_name=clerk.display_name if clerk else None,
             waiting_to_sync=self.uow.waiting_to_sync(),
-            printer=self._printer.state(),
-            enrolled=self._sync.enrolment() is not None,
-            online=self._sync.online,
+            # The device is asked on its own lane (PrintService.ask_printer_state), never here.
+            printer=DeviceState.UNKNOWN,
+            link=self._sync.link_state(),
             office_name_ar=self._config.office.name_ar,
             office_name_en=self._config.office.name_en,
             window=self._config.window.number,
             demo=self._config.demo,
-            last_sync=self._sync.last_sync(),
-            last_error=self._sync.last_error,
         )
 
     def has_clerk(self, username: str) -> bool:

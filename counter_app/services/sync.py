@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from counter_app.domain.errors import InputError
+from counter_app.domain.errors import BilingualError, InputError
 from counter_app.domain.journal import GENESIS_HASH
 from counter_app.services.config import CounterConfig
 from counter_app.services.events import EventBus, SyncProgressed, SyncStateChanged
@@ -50,13 +50,8 @@ BATCH_SIZE = 500
 CLOCK_WARNING_S = 300.0
 
 
-class SyncProblem(Exception):
+class SyncProblem(BilingualError):
     """Sync stopped for a reason a person must look at (not a mere network outage)."""
-
-    def __init__(self, message_en: str, message_ar: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 @dataclass(frozen=True)
@@ -83,8 +78,9 @@ class SyncService:
         self._config = config
         self.batch_size = BATCH_SIZE
         self.clock_offset_s: float | None = None
-        self.online = False
-        self.last_error: str | None = None
+        self._link = "unknown"
+        self._offline_since: str | None = None
+        self._problem: BilingualError | None = None
         self._worker: PeriodicWorker | None = None
 
     # ---- background ------------------------------------------------------------------
@@ -97,8 +93,45 @@ class SyncService:
 
     def sync_now(self) -> None:
         """Ask the background worker to sync at once (the clerk's "sync now")."""
+        if self.enrolment() is None:
+            raise InputError(
+                "enrolment",
+                "هذا الشباك غير مسجل لدى المركز الرئيسي فلا يمكن مزامنته. "
+                "يسجله مسؤول الدعم بالأمر counter-app enroll",
+                "This window is not enrolled with HQ, so it cannot sync. "
+                "IT enrols it with counter-app enroll.",
+            )
         if self._worker is not None:
             self._worker.trigger()
+
+    def check_link(self) -> int:
+        """Ask HQ, now, what it holds of this window (the clerk's "check the link").
+        Returns HQ's acknowledged sequence; a refusal or no answer is an InputError."""
+        enrolment = self.enrolment()
+        if enrolment is None:
+            raise InputError(
+                "enrolment",
+                "هذا الشباك غير مسجل لدى المركز الرئيسي",
+                "This window is not enrolled with HQ",
+            )
+        client = self._client(enrolment)
+        try:
+            head = client.head()
+        except HqUnavailable as exc:
+            self._set_offline()
+            raise InputError(
+                "hq",
+                "لم يرد المركز الرئيسي. الشباك يعمل دون اتصال؛ تُرسل العمليات عند عودة الاتصال.",
+                "HQ did not answer. The window works offline; what is done is sent when "
+                "the link returns.",
+            ) from exc
+        except HqRefused as exc:
+            self._set_problem("refused", exc)
+            raise InputError("hq", exc.message_ar, exc.message_en) from exc
+        finally:
+            client.close()
+        self._set_online()
+        return head.acked_seq
 
     def stop_background(self) -> None:
         if self._worker is not None:
@@ -107,12 +140,17 @@ class SyncService:
 
     def _background_run(self) -> None:
         if self.enrolment() is None:
-            self._publish(False)
+            self._publish()
             return
         try:
             self.sync_once()
-        except (HqUnavailable, HqRefused, SyncProblem, credentials.CredentialsUnavailable) as exc:
-            log.info("background sync did not complete: %s", type(exc).__name__)
+        except HqUnavailable as exc:
+            log.info("background sync: HQ not reached (%s)", exc)
+        except (HqRefused, SyncProblem) as exc:
+            # A refusal or a tamper alarm: a person must look, so it is never quiet.
+            log.error("background sync stopped: %s", exc)
+        except credentials.CredentialsUnavailable as exc:
+            log.error("background sync: %s", exc)
 
     # ---- enrolment -------------------------------------------------------------------
 
@@ -202,33 +240,55 @@ class SyncService:
         """Push everything waiting, then pull the bundles. Publishes the state either way."""
         enrolment = self.enrolment()
         if enrolment is None:
-            self._publish(False)
-            raise SyncProblem("This window is not enrolled with HQ", "هذا الشباك غير مسجل")
+            self._publish()
+            raise SyncProblem(
+                "not_enrolled",
+                "هذا الشباك غير مسجل لدى المركز الرئيسي",
+                "This window is not enrolled with HQ",
+            )
         client = self._client(enrolment)
         try:
             pushed, acked = self._push(client, enrolment)
             kinds = self._pull(client, enrolment)
-        except HqUnavailable as exc:
-            self.online, self.last_error = False, f"offline: {exc}"
-            self._publish(True)
+        except HqUnavailable:
+            self._set_offline()
             raise
-        except (HqRefused, SyncProblem) as exc:
-            self.online, self.last_error = True, str(exc)
-            self._publish(True)
+        except HqRefused as exc:
+            self._set_problem("refused", exc)
+            raise
+        except SyncProblem as exc:
+            self._set_problem("problem", exc)
             raise
         finally:
             client.close()
-        self.online, self.last_error = True, None
         with self._uow.db.write() as tx:
             tx.set_fact(LAST_SYNC, utc_now_text())
-        self._publish(True)
+        self._set_online()
         return SyncReport(pushed, acked, kinds)
+
+    def _set_online(self) -> None:
+        self._link, self._offline_since, self._problem = "online", None, None
+        self._publish()
+
+    def _set_offline(self) -> None:
+        if self._link != "offline":
+            self._offline_since = utc_now_text()
+        self._link, self._problem = "offline", None
+        self._publish()
+
+    def _set_problem(self, link: str, problem: BilingualError) -> None:
+        self._link, self._offline_since, self._problem = link, None, problem
+        self._publish()
 
     def push_only(self) -> tuple[int, int]:
         """Push what waits without pulling bundles: (entries sent, HQ's acknowledged seq)."""
         enrolment = self.enrolment()
         if enrolment is None:
-            raise SyncProblem("This window is not enrolled with HQ", "هذا الشباك غير مسجل")
+            raise SyncProblem(
+                "not_enrolled",
+                "هذا الشباك غير مسجل لدى المركز الرئيسي",
+                "This window is not enrolled with HQ",
+            )
         client = self._client(enrolment)
         try:
             return self._push(client, enrolment)
@@ -239,8 +299,9 @@ class SyncService:
         creds = credentials.load(enrolment.workstation_id)
         if creds is None:
             raise SyncProblem(
-                "This window's HQ token is missing from the keyring: enrol again",
+                "token_missing",
                 "رمز الاتصال بالمركز غير موجود؛ أعد التسجيل",
+                "This window's HQ token is missing from the keyring: enrol again",
             )
         return HqClient(
             enrolment.hq_url,
@@ -263,14 +324,16 @@ class SyncService:
             mine = tx.journal.get(acked) if acked else None
         if acked > local_last:
             raise SyncProblem(
+                "hq_ahead",
+                "المركز لديه قيود أكثر مما في هذا الشباك؛ اتصل بالمركز الرئيسي",
                 f"HQ holds {acked} entries but this window only {local_last}: was the "
                 "database restored from an old backup? Call HQ before working on.",
-                "المركز لديه قيود أكثر مما في هذا الشباك؛ اتصل بالمركز الرئيسي",
             )
         if acked and (mine is None or mine.hash != acked_hash):
             raise SyncProblem(
-                f"HQ's copy of entry {acked} differs from this window's",
+                "fork",
                 f"نسخة المركز من القيد {acked} تختلف عن نسخة الشباك",
+                f"HQ's copy of entry {acked} differs from this window's",
             )
         self._uow.record_acknowledged(acked)
         total, sent = local_last - acked, 0
@@ -288,7 +351,7 @@ class SyncService:
             except HqRefused as exc:
                 if exc.reason == "gap" and exc.acked_seq is not None:
                     return self._push(client, enrolment)  # resume from what HQ holds
-                raise SyncProblem(exc.message_en, exc.message_ar) from exc
+                raise SyncProblem(exc.reason, exc.message_ar, exc.message_en) from exc
             sent += result.acked_seq - acked
             acked, prev_hash = result.acked_seq, result.acked_hash
             self._uow.record_acknowledged(acked)
@@ -303,15 +366,17 @@ class SyncService:
                 bundle.check(enrolment.hq_public_key)
             except SignatureError as exc:
                 raise SyncProblem(
-                    f"the {kind} bundle from HQ is not signed by HQ: refused",
+                    "bundle_signature",
                     "حزمة من المركز غير موقعة منه؛ رُفضت",
+                    f"the {kind} bundle from HQ is not signed by HQ: refused",
                 ) from exc
             held = self.bundle(kind)
             if held is not None and bundle.version < held.version:
                 raise SyncProblem(
+                    "bundle_older",
+                    "حزمة أقدم من المحفوظة؛ رُفضت",
                     f"HQ sent {kind} version {bundle.version}, older than the "
                     f"{held.version} held: refused",
-                    "حزمة أقدم من المحفوظة؛ رُفضت",
                 )
             if held is not None and bundle.version == held.version:
                 continue
@@ -362,17 +427,21 @@ class SyncService:
         with self._uow.db.read() as tx:
             return tx.fact(LAST_SYNC)
 
-    def _publish(self, enrolled: bool) -> None:
-        self._bus.publish(
-            SyncStateChanged(
-                online=self.online,
-                enrolled=enrolled,
-                last_sync=self.last_sync(),
-                waiting_to_sync=self._uow.waiting_to_sync(),
-                last_error=self.last_error,
-                clock_offset_s=self.clock_offset_s,
-            )
+    def link_state(self) -> SyncStateChanged:
+        """The link to HQ now, for the status bar."""
+        problem = self._problem
+        return SyncStateChanged(
+            link=self._link if self.enrolment() is not None else "not_enrolled",
+            last_sync=self.last_sync(),
+            waiting_to_sync=self._uow.waiting_to_sync(),
+            offline_since=self._offline_since,
+            problem_ar=problem.message_ar if problem else None,
+            problem_en=problem.message_en if problem else None,
+            clock_offset_s=self.clock_offset_s,
         )
+
+    def _publish(self) -> None:
+        self._bus.publish(self.link_state())
 
 
 def read_trust(database: Path) -> tuple[str, frozenset[bytes]] | None:

@@ -55,7 +55,7 @@ def prepare_application(lang: str) -> QApplication:
 def run_counter_window(ctx: AppContext, *, lang: str, smoke_test: bool = False) -> int:
     app = prepare_application(lang)
     window = MainWindow(ctx, lang)
-    window.show()
+    window.showMaximized()
     if smoke_test:
         return _smoke_test(app, window, ctx)
     ctx.sync.start_background()

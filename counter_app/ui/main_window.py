@@ -1,17 +1,20 @@
-"""The main window: a thin shell that assembles the panels, the status bar and the shortcuts.
+"""The main window: a thin shell that assembles the panels, the status bar and the menus.
 
-It owns the op runner (the database worker thread) and the event bridge; panels get them
-and do their own work. Nothing else lives here.
+It owns the GUI inbox (how other threads reach this one), the op runner and the event
+bridge; panels get them and do their own work. What it decides itself is only the shape
+of a visit: what leaves the screen when a visit ends, and what works while nobody is
+signed in (nothing but sign-in).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -19,35 +22,53 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.errors import InputError
 from counter_app.services.context import AppContext
+from counter_app.services.events import ClerkSignedOut, StoreChanged
+from counter_app.services.queue import QueueSnapshot
 from counter_app.services.session import Clerk
+from counter_app.ui.actions import Binding, CounterActions
 from counter_app.ui.bridge import EventBridge
-from counter_app.ui.ops import OpRunner
-from counter_app.ui.panels.common import ErrorLine
+from counter_app.ui.inbox import GuiInbox
+from counter_app.ui.ops import OnlineCall, OpRunner
+from counter_app.ui.panels.common import MessageArea
 from counter_app.ui.panels.identity_panel import IdentityPanel
 from counter_app.ui.panels.queue_panel import QueuePanel
 from counter_app.ui.panels.services_panel import ServicesPanel
 from counter_app.ui.panels.sign_in import SignInPanel
+from counter_app.ui.scanner_routing import ScanRouter
 from counter_app.ui.status_bar import CounterStatusBar
-from counter_app.ui.strings import tr
+from counter_app.ui.strings import tr, tr_both
 from counter_app.ui.widgets import named
+
+# Entries after which the citizen at the window is no longer the one on screen.
+VISIT_ENDS = (
+    "ticket.served",
+    "ticket.no_show",
+    "ticket.called",
+    "shift.closed",
+    "clerk.signed_in",
+    "clerk.signed_out",
+)
+SIGN_IN_PAGE, COUNTER_PAGE = 0, 1
 
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, lang: str) -> None:
         super().__init__()
         self.lang = lang
+        self.ctx = ctx
         self.setWindowTitle(tr("app_title", lang))
-        self.setMinimumSize(1024, 640)
-        self.message_bar = ErrorLine()
-        self.message_bar.setObjectName("message_bar")
-        self.ops = OpRunner(ctx, self.message_bar.show_error, self._unexpected)
-        self.bridge = EventBridge(ctx.bus)
+        self.setMinimumSize(1024, 600)
+        self.inbox = GuiInbox(self)
+        self.messages = MessageArea()
+        self.ops = OpRunner(ctx, self.inbox, self.messages.show_error, self._unexpected)
+        self.bridge = EventBridge(ctx.bus, self.inbox)
         self.status = CounterStatusBar(lang, self.bridge)
         self.setStatusBar(self.status)
+        self.shift_open = False
 
-        self.sign_in = SignInPanel(self.ops, lang, demo=ctx.config.demo)
-        self.queue = QueuePanel(self.ops, lang)
-        self.identity = IdentityPanel(self.ops, lang)
+        self.sign_in = SignInPanel(self.ops, lang, self.messages, demo=ctx.config.demo)
+        self.identity = IdentityPanel(self.ops, lang, self.messages)
+        self.queue = QueuePanel(self.ops, lang, self.messages, self.focus_identity)
         self.services = ServicesPanel(lang)
         counter = named(QWidget(), "counter_page")
         row = QHBoxLayout(counter)
@@ -60,12 +81,27 @@ class MainWindow(QMainWindow):
         central = QWidget()
         column = QVBoxLayout(central)
         column.addWidget(self._header(ctx, lang))
-        column.addWidget(self.message_bar)
+        column.addWidget(self.messages)
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self._shortcuts()
+        self.menu_actions = CounterActions(self, lang, self._bindings())
+        self._cancel = QAction(self)
+        self._cancel.setShortcut(QKeySequence("Esc"))
+        self._cancel.triggered.connect(self.cancel_online)
+        self.addAction(self._cancel)
+        self._scan_router = ScanRouter(self._scan_target)
+        self.installEventFilter(self._scan_router)
+        for child in (self.pages, central):
+            child.installEventFilter(self._scan_router)
+
         self.sign_in.signed_in.connect(self._on_signed_in)
-        self.ops.run(lambda c: c.status.snapshot()).success(self.status.apply)
+        self.bridge.on(StoreChanged, self._store_changed)
+        self.bridge.on(ClerkSignedOut, lambda _e: self._show_sign_in())
+        self.ops.online_started.connect(self._online_started)
+        self.ops.online_ended.connect(lambda _h: self._online_ended())
+        self.messages.cancel_requested.connect(self.cancel_online)
+        self.ops.query(lambda c: c.status.snapshot(), success=self.status.apply)
+        ctx.printing.ask_printer_state()
         self.sign_in.username.setFocus()
 
     def _header(self, ctx: AppContext, lang: str) -> QLabel:
@@ -77,53 +113,126 @@ class MainWindow(QMainWindow):
         header.setStyleSheet("font-size: 14pt; font-weight: bold; padding: 4px;")
         return header
 
-    def _shortcuts(self) -> None:
-        bindings = (
-            ("F2", self.queue.call_next),
-            ("F3", lambda: self.queue.finish("served")),
-            ("F4", self.queue.issue_ticket),
-            ("F6", lambda: self.queue.finish("no_show")),
-            ("Ctrl+I", self.identity.national_id.setFocus),
-        )
-        for keys, slot in bindings:
-            action = QAction(self)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-        sync_now = QAction(tr("sync_now", self.lang), self)
-        sync_now.setShortcut(QKeySequence("F9"))
-        sync_now.triggered.connect(self.sync_now)
-        self.menuBar().addAction(sync_now)
-        close = QAction(tr("close_shift", self.lang), self)
-        close.triggered.connect(self._close_shift)
-        self.menuBar().addAction(close)
+    def _bindings(self) -> list[Binding]:
+        q = self.queue
+        return [
+            ("menu_counter", "call_next", "F2", q.call_next),
+            ("menu_counter", "finish_served", "F3", lambda: q.finish("served")),
+            ("menu_counter", "issue_ticket", "F4", q.issue_ticket),
+            ("menu_counter", "recall", "F5", q.recall),
+            ("menu_counter", "no_show", "F6", lambda: q.finish("no_show")),
+            ("menu_counter", "undo", "Ctrl+Z", q.undo),
+            ("menu_counter", "focus_id", "Ctrl+I", self.focus_identity),
+            ("menu_session", "sync_now", "F9", self.sync_now),
+            ("menu_session", "check_hq", "Ctrl+H", self.check_hq),
+            ("menu_session", "sign_out", "Ctrl+Shift+O", self.sign_out),
+            ("menu_session", "close_shift", "Ctrl+Shift+E", self.close_shift),
+        ]
 
-    def sync_now(self) -> None:
-        self.ops.run(lambda c: c.sync.sync_now())
+    # ---- the session ------------------------------------------------------------------
 
     def _on_signed_in(self, _clerk: Clerk) -> None:
-        def open_shift_if_needed(c: AppContext) -> None:
+        def open_shift_if_needed(c: AppContext) -> QueueSnapshot:
             if not c.queue.snapshot().shift_open:
                 c.queue.open_shift()
+            return c.queue.snapshot()
 
-        self.ops.run(open_shift_if_needed).success(lambda _r: self.queue.refresh())
-        self.pages.setCurrentIndex(1)
-        self.identity.national_id.setFocus()
+        self.ops.run(open_shift_if_needed, success=self._queue_snapshot)
+        self.menu_actions.set_signed_in(True)
+        self.pages.setCurrentIndex(COUNTER_PAGE)
+        self.focus_identity()
 
-    def _close_shift(self) -> None:
+    def sign_out(self) -> None:
+        self.ops.run(lambda c: c.session.sign_out(), success=lambda _r: self._said("signed_out"))
+
+    def close_shift(self) -> None:
         def close(c: AppContext) -> None:
             c.queue.close_shift()
             c.session.sign_out()
 
-        self.ops.run(close).success(lambda _r: self.pages.setCurrentIndex(0))
+        self.ops.run(close, success=lambda _r: self._said("shift_closed"))
 
-    def _unexpected(self, _error: BaseException) -> None:
-        self.message_bar.show_error(
-            InputError("unexpected", tr("unexpected", "ar"), tr("unexpected", "en"))
+    def _show_sign_in(self) -> None:
+        self.menu_actions.set_signed_in(False)
+        self.identity.clear()
+        self.queue.clear()
+        self.shift_open = False
+        self.pages.setCurrentIndex(SIGN_IN_PAGE)
+        self.sign_in.reset()
+
+    def _said(self, key: str) -> None:
+        self.messages.show_notice(*tr_both(key))
+
+    # ---- what changed -----------------------------------------------------------------
+
+    def _store_changed(self, change: StoreChanged) -> None:
+        if change.touches(*VISIT_ENDS):
+            self.identity.clear()
+        if self.pages.currentIndex() == COUNTER_PAGE and change.touches("ticket.", "shift."):
+            self.ops.query(lambda c: c.queue.snapshot(), success=self._queue_snapshot)
+
+    def _queue_snapshot(self, snapshot: QueueSnapshot) -> None:
+        self.shift_open = snapshot.shift_open
+        if self.pages.currentIndex() == COUNTER_PAGE:
+            self.queue.apply(snapshot)
+
+    def focus_identity(self) -> None:
+        if self.pages.currentIndex() == COUNTER_PAGE:
+            self.identity.national_id.setFocus()
+
+    def _scan_target(self) -> QLineEdit | None:
+        return self.identity.national_id if self.pages.currentIndex() == COUNTER_PAGE else None
+
+    # ---- HQ ---------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        self.ops.run(lambda c: c.sync.sync_now(), success=lambda _r: self._said("sync_requested"))
+
+    def check_hq(self) -> None:
+        self.ops.online(
+            "check_hq",
+            lambda c: c.sync.check_link(),
+            success=lambda acked: self.messages.show_notice(*tr_both("hq_answered", acked=acked)),
         )
 
+    def _online_started(self, handle: OnlineCall) -> None:
+        self.messages.show_busy(tr("checking_hq", self.lang), tr("cancel_esc", self.lang))
+
+    def _online_ended(self) -> None:
+        if not self.ops.online_calls:
+            self.messages.end_busy()
+            self.focus_identity()
+
+    def cancel_online(self) -> None:
+        for handle in list(self.ops.online_calls):
+            handle.cancel()
+
+    # ---- errors and closing ---------------------------------------------------------
+
+    def _unexpected(self, _error: BaseException) -> None:
+        self.messages.show_error(InputError("unexpected", *tr_both("unexpected")))
+
+    def confirm_close(self) -> bool:
+        """With a shift open, ask before closing (No is the default button)."""
+        answer = QMessageBox.question(
+            self,
+            tr("close_title", self.lang),
+            tr("close_with_shift", self.lang),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.ops.shutdown()
+        if (
+            self.shift_open
+            and self.pages.currentIndex() == COUNTER_PAGE
+            and not self.confirm_close()
+        ):
+            event.ignore()
+            return
+        # What was submitted still commits (the lanes finish their work when the
+        # workstation closes); nothing more is delivered to a closing window.
         self.bridge.close()
+        self.inbox.close()
         super().closeEvent(event)

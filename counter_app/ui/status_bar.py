@@ -1,4 +1,9 @@
-"""The status bar: HQ link, entries waiting to sync, printer state, and who is signed in."""
+"""The status bar: HQ link in words, entries waiting to sync, printer state, the clerk.
+
+Every state reads as a sentence a clerk can act on, in the window's language: not
+enrolled, online and when last synced, offline since when, HQ refused and why, sync
+stopped and why, the clock is off. Never a Python exception.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from counter_app.ui.strings import tr
 from counter_app.ui.widgets import named
 
 CLOCK_WARNING_S = 300
+BAD = "color: #b00020; font-weight: bold;"
 
 
 class CounterStatusBar(QStatusBar):
@@ -35,7 +41,7 @@ class CounterStatusBar(QStatusBar):
         self.printer = named(QLabel(), "status_printer")
         self.clerk = named(QLabel(), "status_clerk")
         self.clock = named(QLabel(), "status_clock")
-        self.clock.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.clock.setStyleSheet(BAD)
         self.clock.hide()
         # The link state takes the stretchable side, so a long state never pushes the
         # printer and clerk off the bar; those keep their place as permanent widgets.
@@ -52,39 +58,46 @@ class CounterStatusBar(QStatusBar):
         bridge.on(SyncProgressed, self._progress)
 
     def apply(self, snapshot: StatusSnapshot) -> None:
-        self._connection(
-            snapshot.enrolled, snapshot.online, snapshot.last_sync, snapshot.last_error
-        )
+        self.show_sync(snapshot.link)
         self.show_waiting(snapshot.waiting_to_sync)
         self.show_printer(snapshot.printer)
         self.show_clerk(snapshot.clerk_name)
 
-    def show_sync(self, event: SyncStateChanged) -> None:
-        self._connection(event.enrolled, event.online, event.last_sync, event.last_error)
-        self.show_waiting(event.waiting_to_sync)
-        offset = event.clock_offset_s
+    def show_sync(self, state: SyncStateChanged) -> None:
+        text, bad = self._link_text(state)
+        self.connection.setText(text)
+        self.connection.setStyleSheet(BAD if bad else "")
+        self.show_waiting(state.waiting_to_sync)
+        offset = state.clock_offset_s
         if offset is not None and abs(offset) > CLOCK_WARNING_S:
             self.clock.setText(tr("status_clock", self._lang, minutes=round(abs(offset) / 60)))
             self.clock.show()
         else:
             self.clock.hide()
 
-    def _connection(
-        self, enrolled: bool, online: bool, last_sync: str | None, error: str | None
-    ) -> None:
-        if not enrolled:
-            self.connection.setText(tr("status_not_enrolled", self._lang))
-            self.connection.setToolTip("")
-            return
-        state = tr("status_online" if online else "status_offline", self._lang)
-        if last_sync:
-            when = cairo_local(datetime.fromisoformat(last_sync)).strftime("%H:%M")
-            when = to_arabic_indic(when) if self._lang == "ar" else when
-            state += " - " + tr("status_last_sync", self._lang, time=when)
+    def _link_text(self, state: SyncStateChanged) -> tuple[str, bool]:
+        lang = self._lang
+        if state.link == "not_enrolled":
+            return tr("status_not_enrolled_hint", lang), True
+        if state.link in ("refused", "problem"):
+            reason = (state.problem_ar if lang == "ar" else state.problem_en) or ""
+            return tr("status_refused", lang, reason=reason), True
+        if state.link == "offline":
+            since = self._time(state.offline_since) if state.offline_since else "?"
+            text = tr("status_offline_since", lang, time=since)
+        elif state.link == "online":
+            text = tr("status_online", lang)
         else:
-            state += " - " + tr("status_never_synced", self._lang)
-        self.connection.setText(state)
-        self.connection.setToolTip(error or "")
+            text = tr("status_offline", lang)
+        if state.last_sync:
+            text += " - " + tr("status_last_sync", lang, time=self._time(state.last_sync))
+        else:
+            text += " - " + tr("status_never_synced", lang)
+        return text, state.link == "offline"
+
+    def _time(self, iso: str) -> str:
+        when = cairo_local(datetime.fromisoformat(iso)).strftime("%H:%M")
+        return to_arabic_indic(when) if self._lang == "ar" else when
 
     def _progress(self, event: SyncProgressed) -> None:
         self.connection.setText(
@@ -98,7 +111,7 @@ class CounterStatusBar(QStatusBar):
         text = tr(f"printer_{state.value}", self._lang)
         self.printer.setText(tr("status_printer", self._lang, state=text))
         bad = state is not DeviceState.READY
-        self.printer.setStyleSheet("color: #b00020; font-weight: bold;" if bad else "")
+        self.printer.setStyleSheet(BAD if bad else "")
 
     def show_clerk(self, name: str | None) -> None:
         self.clerk.setText(

@@ -24,7 +24,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "call_next": ("نداء التالي (F2)", "Call next (F2)"),
     "finish_served": ("تمت الخدمة (F3)", "Served (F3)"),
     "no_show": ("لم يحضر (F6)", "No-show (F6)"),
+    "recall": ("إعادة النداء (F5)", "Recall (F5)"),
     "nobody_waiting": ("لا يوجد أحد في الانتظار", "Nobody is waiting"),
+    "ticket_called": ("نُودي على التذكرة رقم {n}", "Ticket {n} called"),
+    "ticket_recalled": ("أُعيد النداء على التذكرة رقم {n}", "Ticket {n} called again"),
+    "ticket_served": (
+        "انتهت خدمة التذكرة رقم {n}. للتراجع: Ctrl+Z خلال دقيقة",
+        "Ticket {n} served. To undo: Ctrl+Z within a minute",
+    ),
+    "ticket_no_show": (
+        "سُجلت التذكرة رقم {n} لم يحضر. للتراجع: Ctrl+Z خلال دقيقة",
+        "Ticket {n} marked no-show. To undo: Ctrl+Z within a minute",
+    ),
+    "ticket_reopened": ("أُعيد فتح التذكرة رقم {n}", "Ticket {n} reopened"),
+    "identity_captured": (
+        "سُجلت الهوية؛ قارن البيانات بالبطاقة",
+        "Identity captured: compare with the card",
+    ),
     "ticket_issued": ("صدرت التذكرة رقم {n}", "Ticket {n} issued"),
     "ticket_not_printed": (
         "صدرت التذكرة رقم {n} ولم تُطبع. أصلح الطابعة ثم أعد الطباعة.",
@@ -44,7 +60,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Services arrive here as they are built: traffic fines, clearance certificate, "
         "licence renewal, civil-registry extracts, appeals, mobile-number linking.",
     ),
-    "status_offline": ("غير متصل بالمركز", "HQ offline"),
+    "status_offline": ("لم يُتصل بالمركز بعد", "HQ not reached yet"),
     "status_not_enrolled": ("غير مسجل لدى المركز", "Not enrolled with HQ"),
     "status_online": ("متصل بالمركز", "HQ online"),
     "status_last_sync": ("آخر مزامنة {time}", "synced {time}"),
@@ -65,7 +81,36 @@ _TEXT: dict[str, tuple[str, str]] = {
     "printer_cover_open": ("الغطاء مفتوح", "cover open"),
     "printer_offline": ("غير متصلة", "offline"),
     "printer_unknown": ("حالتها غير معروفة", "state unknown"),
-    "close_shift": ("إغلاق الوردية وتسجيل الخروج", "Close shift and sign out"),
+    "menu_counter": ("الشباك", "&Counter"),
+    "menu_session": ("الموظف", "&Session"),
+    "undo": ("تراجع عن آخر إنهاء (Ctrl+Z)", "Undo last finish (Ctrl+Z)"),
+    "focus_id": ("خانة الرقم القومي (Ctrl+I)", "National ID field (Ctrl+I)"),
+    "check_hq": ("فحص الاتصال بالمركز (Ctrl+H)", "Check the link to HQ (Ctrl+H)"),
+    "checking_hq": ("جارٍ سؤال المركز الرئيسي…", "Asking HQ…"),
+    "cancel_esc": ("إلغاء (Esc)", "Cancel (Esc)"),
+    "hq_answered": (
+        "المركز الرئيسي يرد: يحتفظ بـ {acked} قيدًا من هذا الشباك",
+        "HQ answers: it holds {acked} entries from this window",
+    ),
+    "sync_requested": ("بدأت المزامنة مع المركز", "Sync with HQ started"),
+    "sign_out": ("تسجيل الخروج (Ctrl+Shift+O)", "Sign out (Ctrl+Shift+O)"),
+    "signed_out": ("تم تسجيل الخروج", "Signed out"),
+    "close_shift": (
+        "إغلاق الوردية وتسجيل الخروج (Ctrl+Shift+E)",
+        "Close shift and sign out (Ctrl+Shift+E)",
+    ),
+    "shift_closed": ("أُغلقت الوردية وتم تسجيل الخروج", "Shift closed and signed out"),
+    "close_title": ("إغلاق الشباك", "Close the counter"),
+    "close_with_shift": (
+        "الوردية ما زالت مفتوحة. هل تريد إغلاق البرنامج؟ تبقى الوردية مفتوحة حتى تُغلق.",
+        "The shift is still open. Close the program? The shift stays open until it is closed.",
+    ),
+    "status_offline_since": ("غير متصل بالمركز منذ {time}", "HQ offline since {time}"),
+    "status_refused": ("المركز رفض: {reason}", "HQ refused: {reason}"),
+    "status_not_enrolled_hint": (
+        "غير مسجل لدى المركز: يسجله مسؤول الدعم بالأمر counter-app enroll",
+        "Not enrolled with HQ: IT enrols it with counter-app enroll",
+    ),
     "unexpected": (
         "حدث خطأ غير متوقع ولم تتم العملية. التفاصيل في سجل البرنامج.",
         "An unexpected error occurred; the operation was not done. Details are in the log.",
@@ -79,6 +124,11 @@ def tr(key: str, lang: str, **values: object) -> str:
     if lang == "ar":
         return ar.format(**{k: to_arabic_indic(str(v)) for k, v in values.items()})
     return en.format(**values)
+
+
+def tr_both(key: str, **values: object) -> tuple[str, str]:
+    """The text for `key` in Arabic and in English (for messages, which show both)."""
+    return tr(key, "ar", **values), tr(key, "en", **values)
 
 
 def ltr(text: str) -> str:

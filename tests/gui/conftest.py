@@ -21,8 +21,11 @@ def show_window(qtbot: QtBot, ctx: AppContext, lang: str) -> MainWindow:
     """The real main window, shown, active and ready for keyboard input."""
     prepare_application(lang)
     window = MainWindow(ctx, lang)
+    # pytest-qt closes the window after each test: with a shift open the window would ask
+    # first, and nobody answers. The test of that question puts the real one back.
+    window.confirm_close = lambda: True  # type: ignore[method-assign]
     qtbot.addWidget(window)
-    window.resize(1280, 760)
+    window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
     # Keyboard focus and window shortcuts need the window to be the active one.

@@ -58,7 +58,7 @@ def test_arabic_window_is_right_to_left_and_serves_a_citizen(
     sign_in(qtbot, window, "mona", "0000")
     settle(qtbot, window)
     assert window.pages.currentIndex() == 0
-    assert "PIN is wrong" in window.sign_in.error.text()
+    assert "PIN is wrong" in window.messages.text()
 
     # After a wrong PIN the username stays and the PIN field has the focus: retype the PIN.
     assert window.sign_in.pin.hasFocus() and window.sign_in.pin.text() == ""
@@ -83,9 +83,9 @@ def test_arabic_window_is_right_to_left_and_serves_a_citizen(
     window.identity.national_id.setFocus()
     type_text(qtbot, window.identity.national_id, "٢٩٠١٣٠١٢٨٠١٢٣٥")  # month 13
     qtbot.keyClick(window.identity.national_id, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.identity.error.text() != "", timeout=5000)
-    assert "does not exist" in window.identity.error.text()
-    assert "غير موجود" in window.identity.error.text()
+    qtbot.waitUntil(lambda: "does not exist" in window.messages.text(), timeout=5000)
+    assert "غير موجود" in window.messages.text()
+    assert window.messages.kind == "error"
     settle(qtbot, window)
     assert window.status.waiting.text() == waiting_before  # refused input wrote nothing
 
@@ -95,7 +95,7 @@ def test_arabic_window_is_right_to_left_and_serves_a_citizen(
     qtbot.waitUntil(lambda: window.identity.place.text() == "أسوان", timeout=5000)
     assert window.identity.gender.text() == "ذكر"
     assert window.identity.birth.text() == to_arabic_indic("01/01/1990")
-    assert window.identity.error.isHidden()
+    assert window.messages.kind == "notice"
     assert window.identity.number.text() == "\u200e2900101******5\u200e"
     qtbot.waitUntil(lambda: window.status.waiting.text() != waiting_before, timeout=5000)
     screenshot(window, "counter-ar")
@@ -112,12 +112,12 @@ def test_calling_twice_without_finishing_is_refused_with_a_message(
     qtbot.waitUntil(lambda: window.pages.currentIndex() == 1, timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_F2)
     settle(qtbot, window)
-    assert window.queue.notice.text() == "Nobody is waiting"
+    assert "Nobody is waiting" in window.messages.text()
     qtbot.keyClick(window, Qt.Key.Key_F4)
     qtbot.keyClick(window, Qt.Key.Key_F4)
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.keyClick(window, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: "Finish ticket 1" in window.queue.error.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Finish ticket 1" in window.messages.text(), timeout=5000)
     qtbot.waitUntil(lambda: window.queue.current.text() == "1", timeout=5000)
 
 
@@ -131,7 +131,7 @@ def test_english_window_is_left_to_right(
     settle(qtbot, window)
     assert left_edge(window.queue, window) < left_edge(window.identity, window)
     assert window.status.clerk.text() == "Clerk: منى عبد الرحمن"
-    assert window.status.connection.text() == "Not enrolled with HQ"
+    assert window.status.connection.text().startswith("Not enrolled with HQ")
     screenshot(window, "counter-en")
 
 
@@ -146,17 +146,15 @@ def test_f4_prints_the_ticket_and_a_printer_fault_is_explained(
     printer = window.ops._ctx.receipt_printer
     assert isinstance(printer, SimulatedReceiptPrinter)
     qtbot.keyClick(window, Qt.Key.Key_F4)
-    qtbot.waitUntil(lambda: window.queue.notice.text() == "Ticket 1 issued", timeout=5000)
-    assert len(list(printer.folder.glob("*.escpos"))) == 1
+    qtbot.waitUntil(lambda: printer.printed_count() == 1, timeout=5000)
+    assert "Ticket 1 issued" in window.messages.text()
     printer.set_fault("cover_open")
     qtbot.keyClick(window, Qt.Key.Key_F4)
-    qtbot.waitUntil(
-        lambda: "Ticket 2 issued, not printed" in window.queue.error.text(), timeout=5000
-    )
-    assert "cover is open" in window.queue.error.text()
-    assert "أصلح الطابعة" in window.queue.error.text()
+    qtbot.waitUntil(lambda: "Ticket 2 issued, not printed" in window.messages.text(), timeout=5000)
+    assert "cover is open" in window.messages.text()
+    assert "أصلح الطابعة" in window.messages.text()
     # The whole message fits: the label is as tall as its wrapped text needs.
-    label = window.queue.error
+    label = window.messages.message
     assert label.height() >= label.heightForWidth(label.width())
     qtbot.waitUntil(lambda: "cover open" in window.status.printer.text(), timeout=5000)
     qtbot.waitUntil(lambda: window.queue.waiting.text() == "Waiting: 2", timeout=5000)

@@ -43,7 +43,8 @@ def printer(ctx: AppContext) -> SimulatedReceiptPrinter:
 def test_an_issued_ticket_prints_and_the_bytes_decode(profile_dir: Path) -> None:
     ctx = open_demo(profile_dir)
     ticket = ctx.queue.issue_ticket("fines", print_ticket=True)
-    assert ticket.print_status == "printed"
+    assert ticket.print_job is not None
+    assert ctx.printing.run(ticket.print_job).status == "printed"
     jobs = sorted(printer(ctx).folder.glob("*.escpos"))
     decoded = decode(jobs[-1].read_bytes())
     assert decoded.commands[0] == "init" and "drawer" not in decoded.commands
@@ -59,10 +60,12 @@ def test_printer_faults_leave_the_ticket_issued_and_the_job_failed(
     ctx = open_demo(profile_dir)
     printer(ctx).set_fault(fault)
     ticket = ctx.queue.issue_ticket("fines", print_ticket=True)
-    assert ticket.print_status == "failed" and ticket.print_error
+    assert ticket.print_job is not None
+    failed = ctx.printing.run(ticket.print_job)
+    assert failed.status == "failed" and failed.error
     assert ctx.queue.snapshot().waiting == 1  # the business operation stayed committed
     [(job_id, kind, status, reason)] = ctx.printing.unfinished_jobs()
-    assert (kind, status) == ("ticket", "failed") and reason == ticket.print_error
+    assert (kind, status) == ("ticket", "failed") and reason == failed.error
     assert journal_types(ctx)[-1] == "print.failed"
     printer(ctx).set_fault(None)
     outcome = ctx.printing.reprint(job_id, "mona")
@@ -72,7 +75,9 @@ def test_printer_faults_leave_the_ticket_issued_and_the_job_failed(
     ctx.close()
 
 
-def test_a_stalled_printer_times_out_and_the_job_waits(profile_dir: Path) -> None:
+def test_a_stalled_printer_gives_up_the_job_and_it_never_prints_afterwards(
+    profile_dir: Path,
+) -> None:
     ctx = open_demo(profile_dir, sign_in=False)
     config = ctx.profile.config_path
     config.write_text(
@@ -84,11 +89,25 @@ def test_a_stalled_printer_times_out_and_the_job_waits(profile_dir: Path) -> Non
     ctx.close()
     ctx = open_demo(profile_dir)
     printer(ctx).set_fault("stall")
-    ticket = ctx.queue.issue_ticket(print_ticket=True)
-    assert ticket.print_status == "failed" and "did not answer" in (ticket.print_error or "")
-    printer(ctx).set_fault(None)  # the printer wakes up; the stuck send gives up
-    [(job_id, *_)] = ctx.printing.unfinished_jobs()
-    assert ctx.printing.reprint(job_id, "mona").status == "printed"
+    first = ctx.queue.issue_ticket(print_ticket=True)  # issuing never waits on paper
+    assert first.print_job is not None
+    outcome = ctx.printing.run(first.print_job)
+    assert outcome.status == "failed" and "did not answer" in (outcome.error or "")
+    # The printer is still stuck in that job: the next ticket is issued all the same, and
+    # its paper fails at once instead of queueing behind the stuck job.
+    second = ctx.queue.issue_ticket(print_ticket=True)
+    assert second.print_job is not None
+    busy = ctx.printing.run(second.print_job)
+    assert busy.status == "failed" and "has not answered an earlier job" in (busy.error or "")
+    assert ctx.queue.snapshot().waiting == 2
+    printed_before = printer(ctx).printed_count()
+    printer(ctx).set_fault(None)  # the printer wakes up and finishes what it was doing
+    assert ctx.printing.receipt_lane.wait_unstuck(10)
+    # The job recorded as failed was given up: the printer that woke did not print it.
+    assert printer(ctx).printed_count() == printed_before
+    for job_id, *_ in ctx.printing.unfinished_jobs():
+        assert ctx.printing.reprint(job_id, "mona").status == "printed"
+    assert printer(ctx).printed_count() == printed_before + 2
     ctx.close()
 
 
@@ -254,7 +273,9 @@ def test_print_jobs_command_lists_failures_and_reprints(
 ) -> None:
     ctx = open_demo(profile_dir)
     printer(ctx).set_fault("drop_connection")
-    ctx.queue.issue_ticket(print_ticket=True)
+    ticket = ctx.queue.issue_ticket(print_ticket=True)
+    assert ticket.print_job is not None
+    ctx.printing.run(ticket.print_job)
     [(job_id, *_)] = ctx.printing.unfinished_jobs()
     ctx.close()
     assert main(["--profile", str(profile_dir), "print-jobs"]) == 0

@@ -13,13 +13,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from counter_app.services.context import AppContext
+from counter_app.services.demo import open_demo_workstation
 from counter_app.services.events import Event, JournalAppended
 from counter_app.services.profile import Profile
 
 
 def main() -> None:
-    ctx = AppContext.open(Profile(Path(sys.argv[1])), demo_mode=True, log_to_file=False)
+    ctx = open_demo_workstation(Profile(Path(sys.argv[1])), log_to_file=False)
 
     def acknowledge(event: Event) -> None:
         if isinstance(event, JournalAppended):
@@ -29,7 +29,7 @@ def main() -> None:
     ctx.bus.subscribe(acknowledge)
     print("READY", flush=True)
     while True:
-        ctx.queue.issue_ticket("fines")
+        ctx.queue.issue_ticket("fines", kiosk=True)
 
 
 if __name__ == "__main__":

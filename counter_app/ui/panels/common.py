@@ -1,13 +1,27 @@
-"""Small widgets the panels share: a titled frame and the bilingual error line."""
+"""Widgets the panels share: a titled frame, and the window's one message area."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from counter_app.domain.errors import InputError
+from counter_app.ui.widgets import named
+
+# Room for two lines in each language at the window's font: a message never needs more,
+# and the area never grows, so nothing below it moves when a message comes or goes.
+MESSAGE_LINES = 4
 
 
 class Panel(QFrame):
@@ -22,25 +36,88 @@ class Panel(QFrame):
         self.body.addWidget(heading)
 
 
-class ErrorLine(QLabel):
-    """Shows an InputError in Arabic and English, in red; empty when there is none."""
+def bilingual_html(message_ar: str, message_en: str) -> str:
+    # One paragraph per language, each with its own direction: as one plain-text block,
+    # the English line would be laid out right to left after the Arabic one.
+    return (
+        f'<p dir="rtl" align="right" style="margin:0">{html.escape(message_ar)}</p>'
+        f'<p dir="ltr" align="left" style="margin:0">{html.escape(message_en)}</p>'
+    )
+
+
+class MessageArea(QFrame):
+    """The window's one place for messages and for waiting on HQ.
+
+    Fixed height, so controls never move; an error is red, a notice is plain; both show
+    in Arabic and English in full. The next action that succeeds replaces or clears it.
+    While the clerk waits on a network call it shows what is awaited and a Cancel (Esc).
+    """
+
+    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
-        self.setStyleSheet("color: #b00020;")
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.hide()  # takes no room until there is something to say
+        self.setObjectName("message_area")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.kind = ""  # "", "error" or "notice"
+        self._plain = ""
+        self.message = named(QLabel(), "message_text")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.busy_text = named(QLabel(), "busy_text")
+        self.cancel = named(QPushButton(), "busy_cancel")
+        self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel.clicked.connect(self.cancel_requested)
+        busy = QWidget()
+        row = QHBoxLayout(busy)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.busy_text, 1)
+        row.addWidget(self.cancel)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.message)
+        self.pages.addWidget(busy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.addWidget(self.pages)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * MESSAGE_LINES + 12)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        """What the area says now, as plain text (both languages)."""
+        return self._plain if self.pages.currentIndex() == 0 else self.busy_text.text()
 
     def show_error(self, error: InputError) -> None:
-        # One paragraph per language, each with its own direction: as one plain-text
-        # block, the English line would be laid out right to left after the Arabic one.
-        self.setText(
-            f'<p dir="rtl" align="right" style="margin:0">{html.escape(error.message_ar)}</p>'
-            f'<p dir="ltr" align="left" style="margin:0">{html.escape(error.message_en)}</p>'
-        )
-        self.show()
+        self._show("error", error.message_ar, error.message_en)
 
-    def clear_error(self) -> None:
-        self.clear()
-        self.hide()
+    def show_notice(self, message_ar: str, message_en: str) -> None:
+        self._show("notice", message_ar, message_en)
+
+    def clear(self) -> None:
+        self.kind = ""
+        self._plain = ""
+        self.message.clear()
+        self.setStyleSheet("")
+
+    def show_busy(self, text: str, cancel_label: str) -> None:
+        self.busy_text.setText(text)
+        self.cancel.setText(cancel_label)
+        self.pages.setCurrentIndex(1)
+
+    def end_busy(self) -> None:
+        self.pages.setCurrentIndex(0)
+
+    @property
+    def busy(self) -> bool:
+        return self.pages.currentIndex() == 1
+
+    def _show(self, kind: str, message_ar: str, message_en: str) -> None:
+        self.kind = kind
+        self._plain = f"{message_ar}\n{message_en}"
+        self.message.setText(bilingual_html(message_ar, message_en))
+        self.setStyleSheet(
+            "#message_area { background: #fdecea; } #message_text { color: #8a0010; }"
+            if kind == "error"
+            else "#message_area { background: #e8f3ea; } #message_text { color: #1b4d2b; }"
+        )
+        self.pages.setCurrentIndex(0)

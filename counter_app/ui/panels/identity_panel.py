@@ -1,7 +1,9 @@
 """The identity panel: the national ID number, typed or from a keyboard-wedge scanner.
 
-A scanner "types" the digits and presses Enter, so both paths are the same line edit.
-Arabic-Indic digits are accepted. The details shown let the clerk compare with the card.
+A scanner "types" the digits and presses Enter, so both paths are the same line edit;
+digits typed while another control has the focus are routed here by the window. Arabic-
+Indic digits are accepted. The details shown let the clerk compare with the card, and
+leave the screen when the visit ends.
 """
 
 from __future__ import annotations
@@ -13,27 +15,27 @@ from counter_app.domain.errors import InputError
 from counter_app.domain.text import to_arabic_indic
 from counter_app.services.identity import IdentityView
 from counter_app.ui.ops import OpRunner
-from counter_app.ui.panels.common import ErrorLine, Panel
-from counter_app.ui.strings import ltr, tr
+from counter_app.ui.panels.common import MessageArea, Panel
+from counter_app.ui.strings import ltr, tr, tr_both
 from counter_app.ui.widgets import named
 
 
 class IdentityPanel(Panel):
-    def __init__(self, ops: OpRunner, lang: str) -> None:
+    def __init__(self, ops: OpRunner, lang: str, messages: MessageArea) -> None:
         super().__init__(tr("identity", lang))
         self.setObjectName("identity_panel")
         self._ops = ops
         self._lang = lang
+        self._messages = messages
         self.body.addWidget(QLabel(tr("national_id", lang)))
         self.national_id = named(QLineEdit(), "national_id")
         self.national_id.setMaxLength(20)
         self.national_id.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.national_id.setStyleSheet("font-size: 18pt; letter-spacing: 2px;")
         self.body.addWidget(self.national_id)
-        self.capture_button = QPushButton(tr("capture", lang))
+        self.capture_button = named(QPushButton(tr("capture", lang)), "capture")
+        self.capture_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body.addWidget(self.capture_button)
-        self.error = ErrorLine()
-        self.body.addWidget(self.error)
         details = QFormLayout()
         self.number = named(QLabel(), "id_number")
         self.birth = named(QLabel(), "id_birth")
@@ -50,18 +52,30 @@ class IdentityPanel(Panel):
 
     def capture(self) -> None:
         text = self.national_id.text()
-        self._ops.run(lambda c: c.identity.capture_national_id(text)).success(self._show).failure(
-            self._refused
+        self._ops.run(
+            lambda c: c.identity.capture_national_id(text),
+            success=self._show,
+            failure=self._refused,
         )
 
-    def _refused(self, error: InputError) -> None:
-        self.error.show_error(error)
+    def clear(self) -> None:
+        """The visit ended: nothing about the citizen stays on the screen."""
+        self.national_id.clear()
         for label in (self.number, self.birth, self.place, self.gender):
             label.clear()
+
+    def shown(self) -> bool:
+        return bool(self.number.text() or self.national_id.text())
+
+    def _refused(self, error: InputError) -> None:
+        self._messages.show_error(error)
+        for label in (self.number, self.birth, self.place, self.gender):
+            label.clear()
+        self.national_id.setFocus()
         self.national_id.selectAll()
 
     def _show(self, view: IdentityView) -> None:
-        self.error.clear_error()
+        self._messages.show_notice(*tr_both("identity_captured"))
         ar = self._lang == "ar"
         self.number.setText(ltr(view.masked_number))
         birth = view.birth_date.strftime("%d/%m/%Y")
@@ -69,3 +83,4 @@ class IdentityPanel(Panel):
         self.place.setText(view.place_ar if ar else view.place_en)
         self.gender.setText(view.gender_ar if ar else view.gender_en)
         self.national_id.clear()
+        self.national_id.setFocus()

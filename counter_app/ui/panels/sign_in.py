@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 from counter_app.domain.errors import InputError
 from counter_app.services.session import Clerk
 from counter_app.ui.ops import OpRunner
-from counter_app.ui.panels.common import ErrorLine, Panel
+from counter_app.ui.panels.common import MessageArea, Panel
 from counter_app.ui.strings import tr
 from counter_app.ui.widgets import named
 
@@ -16,9 +16,10 @@ from counter_app.ui.widgets import named
 class SignInPanel(QWidget):
     signed_in = Signal(object)  # Clerk
 
-    def __init__(self, ops: OpRunner, lang: str, *, demo: bool) -> None:
+    def __init__(self, ops: OpRunner, lang: str, messages: MessageArea, *, demo: bool) -> None:
         super().__init__()
         self._ops = ops
+        self._messages = messages
         panel = Panel(tr("sign_in_title", lang))
         form = QFormLayout()
         self.username = named(QLineEdit(), "username")
@@ -29,10 +30,9 @@ class SignInPanel(QWidget):
         form.addRow(tr("username", lang), self.username)
         form.addRow(tr("pin", lang), self.pin)
         panel.body.addLayout(form)
-        self.submit = QPushButton(tr("sign_in", lang))
+        self.submit = named(QPushButton(tr("sign_in", lang)), "sign_in_button")
+        self.submit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         panel.body.addWidget(self.submit)
-        self.error = ErrorLine()
-        panel.body.addWidget(self.error)
         if demo:
             panel.body.addWidget(QLabel(tr("demo_hint", lang)))
         outer = QVBoxLayout(self)
@@ -44,17 +44,26 @@ class SignInPanel(QWidget):
         self.pin.returnPressed.connect(self._submit)
         self.submit.clicked.connect(self._submit)
 
+    def reset(self) -> None:
+        """Back to an empty form for the next clerk."""
+        self.username.clear()
+        self.pin.clear()
+        self.username.setFocus()
+
     def _submit(self) -> None:
         username, pin = self.username.text(), self.pin.text()
         self.pin.clear()
-        self._ops.run(lambda c: c.session.sign_in(username, pin)).success(self._accepted).failure(
-            self._refused
+        self._ops.run(
+            lambda c: c.session.sign_in(username, pin),
+            success=self._accepted,
+            failure=self._refused,
         )
 
     def _accepted(self, clerk: Clerk) -> None:
-        self.error.clear_error()
+        self._messages.clear()
+        self.username.clear()
         self.signed_in.emit(clerk)
 
     def _refused(self, error: InputError) -> None:
-        self.error.show_error(error)
+        self._messages.show_error(error)
         self.pin.setFocus()

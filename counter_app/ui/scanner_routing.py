@@ -2,8 +2,9 @@
 
 A keyboard-wedge scanner types digits and Enter into whatever has the focus. When the
 focus is on something that does not take text (a button, a label, the window itself,
-after a mouse click), the digits would be lost; this filter moves the focus to the ID
-field and hands it the key, so the whole burst lands there.
+after a mouse click), the key is not taken there and travels up to the window, where it
+would be lost; this filter, on the window, moves the focus to the ID field and hands it
+the key, so the whole burst lands there.
 """
 
 from __future__ import annotations
@@ -29,15 +30,13 @@ class ScanRouter(QObject):
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         text = event.text()
-        if len(text) != 1 or text not in _DIGITS:
-            return False
-        focused = QApplication.focusWidget()
-        if isinstance(focused, _TEXT_INPUTS):
+        if len(text) != 1 or text not in _DIGITS or isinstance(watched, _TEXT_INPUTS):
             return False
         target = self._target()
         if target is None or not target.isVisible() or not target.isEnabled():
             return False
-        target.setFocus()
+        if not target.hasFocus():
+            target.setFocus()
         QApplication.sendEvent(
             target, QKeyEvent(event.type(), event.key(), event.modifiers(), text)
         )

@@ -1,15 +1,18 @@
 """`make run`: a local demo HQ and the demo counter window enrolled with it.
 
-    python -m hq.demo_office
+    python -m hq.demo_office [smoke-test]
 
-Starts the reference HQ (SQLite, simulated agencies) on 127.0.0.1:8765 from a demo folder
-beside the demo counter profile, enrols the demo window when it is not enrolled yet, and
-opens the counter window. Closing the window stops the HQ. When the OS keyring is not
-usable (a headless Linux without Secret Service), the window runs unenrolled and says so.
+Starts the reference HQ (SQLite, simulated agencies) on 127.0.0.1:8765 (or
+$COUNTER_DEMO_HQ_PORT) from a demo folder beside the demo counter profile, enrols the demo
+window when it is not enrolled yet, syncs it once, and opens the counter window (or, with
+`smoke-test`, shows it offscreen and quits). Closing the window stops the HQ. Where the OS
+keyring is not usable (a headless Linux without Secret Service), the demo profile keeps
+its secrets in a file of its own that says it is for the demo (counter_app/services/demo.py).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -25,9 +28,14 @@ from hq.db import make_engine, migrate
 from hq.keys import create_key_file, load_key_file
 from hq.service import HqService
 
-PORT = 8765
+PORT = int(os.environ.get("COUNTER_DEMO_HQ_PORT", "8765"))
 OFFICE = "ASW-0101"
 COUNTER = [sys.executable, "-m", "counter_app", "--demo"]
+# The demo window's clerks (counter_app/services/demo.py): HQ may not import the client.
+DEMO_USERS = (
+    ("mona", "clerk", "منى عبد الرحمن", "1234"),
+    ("ahmed", "supervisor", "أحمد السيد", "9876"),
+)
 
 
 def _counter_enrolled() -> bool:
@@ -48,6 +56,10 @@ def _prepare_hq() -> tuple[str, str]:
         service.seed_catalogue()
         service.add_office(OFFICE, "Aswan Main Post Office", "Aswan")
         service.add_user("sara", "clerk", OFFICE, "سارة محمود", "4321")
+        # HQ owns the users: the demo window's own clerks are HQ's too, or the first
+        # users bundle would switch them off at the window.
+        for username, role, name, pin in DEMO_USERS:
+            service.add_user(username, role, OFFICE, name, pin)
         engine.dispose()
     return db_url, str(folder / "hq-signing-key.pem")
 
@@ -85,7 +97,10 @@ def main() -> int:
             )
             if enrolled.returncode != 0:
                 print("the demo window could not be enrolled (see above); it runs offline")
-        return subprocess.run(COUNTER, check=False).returncode
+        if _counter_enrolled():
+            # The users bundle and the trust list arrive before the first clerk signs in.
+            subprocess.run([*COUNTER, "sync"], check=False)
+        return subprocess.run([*COUNTER, *sys.argv[1:2]], check=False).returncode
     finally:
         hq.terminate()
         hq.wait(10)

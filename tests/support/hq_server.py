@@ -18,6 +18,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
+from counter_app.services.demo import DEMO_CLERK, DEMO_SUPERVISOR
 from hq.db import make_engine, migrate
 from hq.keys import create_key_file
 from hq.service import HqService
@@ -66,7 +67,10 @@ class RunningHq:
         return f"http://127.0.0.1:{self.port}"
 
     def add_office(self, code: str = OFFICE) -> None:
+        """The office, with the demo window's clerks as HQ knows them (HQ owns users)."""
         self.service.add_office(code, "Aswan Main", "Aswan")
+        for username, name, role, pin in (DEMO_CLERK, DEMO_SUPERVISOR):
+            self.service.add_user(username, role, code, name, pin)
 
     def enroll_code(self, window: int = 1, office: str = OFFICE, hours: float = 1.0) -> str:
         return self.service.make_enroll_code(office, window, valid_for=timedelta(hours=hours))

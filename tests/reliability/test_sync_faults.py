@@ -65,7 +65,8 @@ def test_random_link_faults_deliver_every_entry_exactly_once(hq: RunningHq, tmp_
         proxy = FaultProxy(hq.port, schedule=random_faults(random.Random(seed), 0.5))
         route_through(ctx, proxy.url)
         try:
-            failures = sync_until_done(ctx)
+            sync_until_done(ctx)
+            assert proxy.faults, f"seed {seed}: the first connection is always faulty"
             total_faults += len(proxy.faults)
             # A second, clean sync sends the bundle entries the first one recorded.
             proxy.schedule = Fault
@@ -73,7 +74,6 @@ def test_random_link_faults_deliver_every_entry_exactly_once(hq: RunningHq, tmp_
         finally:
             proxy.close()
         assert hq.journal_rows(ws) == local_chain(ctx), f"seed {seed}"
-        assert failures <= 60
         ctx.close()
     assert hq.service.tamper_alarms() == []
     assert total_faults > 0, "the schedule should have injected faults"

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("smoke-test", help="start offscreen, show the window, check, exit")
     sub.add_parser("doctor", help="print a health report; non-zero exit when something is wrong")
     sub.add_parser("verify-journal", help="recompute the journal's hash chain")
+    devices = sub.add_parser("devices", help="list, set or test this window's devices")
+    devices.add_argument("action", choices=("list", "set", "test"))
+    devices.add_argument("setting", nargs="?", help="set: role.field; test: the role")
+    devices.add_argument("value", nargs="?", help="set: the new value")
     enroll = sub.add_parser("enroll", help="enrol this window with HQ using a one-time code")
     enroll.add_argument("--hq", required=True, help="HQ address, https://...")
     enroll.add_argument("--code", required=True, help="the one-time code from HQ")
@@ -75,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
             return _doctor(profile)
         if command == "verify-journal":
             return _verify_journal(profile)
+        if command == "devices":
+            return _devices(profile, args)
         if command in ("enroll", "sync", "status"):
             return _sync_command(profile, args)
         if command == "verify-certificate":
@@ -157,6 +163,8 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
     from counter_app.services.sync import SyncProblem
     from sync.client import HqRefused, HqUnavailable
 
+    if args.command == "enroll" and not args.demo and not profile.config_path.exists():
+        return _enroll_new_window(profile, args.hq, args.code)
     ctx = _open(profile, args.demo)
     try:
         if args.command == "enroll":
@@ -188,6 +196,73 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         ctx.close()
+
+
+def _devices(profile: Profile, args: argparse.Namespace) -> int:
+    from counter_app.services import devices
+    from counter_app.services.config import load_config
+    from counter_app.services.demo import write_demo_config
+
+    if args.demo:
+        write_demo_config(profile)
+    if args.action == "list":
+        for line in devices.describe(load_config(profile.config_path)):
+            print(line)
+        return EXIT_OK
+    if args.action == "set":
+        if not args.setting or args.value is None:
+            print("usage: counter-app devices set ROLE.FIELD VALUE", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        devices.set_device(profile.config_path, args.setting, args.value, profile.printed_dir)
+        print(f"{args.setting} = {args.value!r} written to {profile.config_path}")
+        print("restart the counter window for the change to take effect")
+        return EXIT_OK
+    role = args.setting or "receipt_printer"
+    if role not in devices.ROLES:
+        print(f"no device role {role!r}; roles: {', '.join(devices.ROLES)}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    ctx = _open(profile, args.demo)
+    try:
+        outcome = ctx.printing.print_test()[0 if role == "receipt_printer" else 1]
+    finally:
+        ctx.close()
+    print(f"{role}: {outcome.status}" + (f" - {outcome.error}" if outcome.error else ""))
+    return EXIT_OK if outcome.status == "printed" else EXIT_CHECK_FAILED
+
+
+def _enroll_new_window(profile: Profile, hq_url: str, code: str) -> int:
+    """A window with no configuration yet: HQ's answer says which office and window it is,
+    and config.toml is written from it (devices stay the defaults: `counter-app devices`)."""
+    from counter_app.services.config import render_config, write_config
+    from counter_app.services.demo import os_keyring_usable
+    from counter_app.services.sync import request_enrolment
+
+    if not os_keyring_usable():  # before the one-time code is spent
+        raise CredentialsUnavailable(
+            "the OS keyring is not usable: unlock it (Windows Credential Manager, the Secret "
+            "Service on Linux) before enrolling\nمخزن كلمات السر في نظام التشغيل غير متاح"
+        )
+    granted = request_enrolment(hq_url, code)
+    cert = granted.answer.certificate
+    write_config(
+        profile.config_path,
+        render_config(
+            office_code=cert.office_code,
+            name_ar=granted.answer.office_name_ar or granted.answer.office_name,
+            name_en=granted.answer.office_name,
+            window=cert.window,
+            demo=False,
+            hq_url=granted.hq_url,
+        ),
+    )
+    print(f"configuration written to {profile.config_path}")
+    ctx = AppContext.open(profile)
+    try:
+        done = ctx.sync.record_enrolment(granted)
+    finally:
+        ctx.close()
+    print(f"enrolled as {done.workstation_id} with {done.hq_url}")
+    return EXIT_OK
 
 
 def _print_command(profile: Profile, args: argparse.Namespace) -> int:

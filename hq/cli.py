@@ -1,7 +1,7 @@
 """`hq-server`: set up and run the headquarters service.
 
 hq-server [--db URL] [--key-file PATH] init
-hq-server office add CODE --name NAME --governorate GOV
+hq-server office add CODE --name NAME [--name-ar NAME] --governorate GOV
 hq-server enroll-code OFFICE --window N [--hours H]
 hq-server user add USERNAME --role clerk|supervisor|admin --office CODE --name NAME
 hq-server workstation revoke ID
@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     office = sub.add_parser("office").add_subparsers(dest="action", required=True)
     add_office = office.add_parser("add")
     add_office.add_argument("code")
-    add_office.add_argument("--name", required=True)
+    add_office.add_argument("--name", required=True, help="the office's name in English")
+    add_office.add_argument("--name-ar", default="", help="the office's name in Arabic")
     add_office.add_argument("--governorate", required=True)
     code = sub.add_parser("enroll-code", help="print a one-time enrolment code")
     code.add_argument("office")
@@ -117,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "office":
-        service.add_office(args.code, args.name, args.governorate)
+        service.add_office(args.code, args.name, args.governorate, args.name_ar)
         print(f"office {args.code} added")
     elif args.command == "enroll-code":
         code = service.make_enroll_code(

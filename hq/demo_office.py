@@ -54,7 +54,7 @@ def _prepare_hq() -> tuple[str, str]:
         migrate(engine)
         service = HqService(engine, create_key_file(folder / "hq-signing-key.pem"))
         service.seed_catalogue()
-        service.add_office(OFFICE, "Aswan Main Post Office", "Aswan")
+        service.add_office(OFFICE, "Aswan Main Post Office", "Aswan", "مكتب بريد أسوان الرئيسي")
         service.add_user("sara", "clerk", OFFICE, "سارة محمود", "4321")
         # HQ owns the users: the demo window's own clerks are HQ's too, or the first
         # users bundle would switch them off at the window.

@@ -28,6 +28,7 @@ offices = Table(
     Column("name", String(100), nullable=False),
     Column("governorate", String(40), nullable=False),
     Column("created_at", String(40), nullable=False),
+    Column("name_ar", String(100), nullable=False, server_default=""),  # since h0002
 )
 
 workstations = Table(

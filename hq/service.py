@@ -108,11 +108,15 @@ class HqService:
 
     # ---- administration -----------------------------------------------------------------
 
-    def add_office(self, code: str, name: str, governorate: str) -> None:
+    def add_office(self, code: str, name: str, governorate: str, name_ar: str = "") -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 insert(t.offices).values(
-                    code=code, name=name, governorate=governorate, created_at=utc_now_text()
+                    code=code,
+                    name=name,
+                    name_ar=name_ar,
+                    governorate=governorate,
+                    created_at=utc_now_text(),
                 )
             )
 
@@ -284,6 +288,7 @@ class HqService:
             certificate=cert,
             hq_public_key=self.public_key,
             office_name=office.name,
+            office_name_ar=office.name_ar or office.name,
         )
 
     def authenticate(self, token: str) -> Workstation:

@@ -12,6 +12,8 @@ READY (python-escpos reports "OK" for a silent printer).
 from __future__ import annotations
 
 import itertools
+import logging
+import re
 import socket
 import threading
 from pathlib import Path
@@ -23,6 +25,8 @@ from peripherals.base import DeviceError, DeviceState
 from peripherals.escpos_import import escpos_printer_module
 
 Cancel = threading.Event  # set when a job is given up: send nothing more
+log = logging.getLogger(__name__)
+_USB_TARGET = re.compile(r"^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$")
 
 
 class ReceiptPrinter(Protocol):
@@ -185,7 +189,8 @@ class EscposReceiptPrinter:
             device = self._open()
             status = device.paper_status()
             device.close()
-        except Exception:
+        except Exception as exc:  # python-escpos raises many kinds; each one means "unknown"
+            log.warning("receipt printer %s did not answer its status: %s", self.name, exc)
             return DeviceState.UNKNOWN
         # python-escpos answers 2 ("OK") when the printer is silent: only a 1 or 0 is news.
         return {0: DeviceState.PAPER_OUT, 1: DeviceState.PAPER_LOW}.get(status, DeviceState.UNKNOWN)
@@ -212,9 +217,17 @@ def make_receipt_printer(
         folder = Path(target) if target else printed_dir / "receipts"
         return SimulatedReceiptPrinter(folder, width_px, name=backend)
     if backend == "network":
-        if not target:
-            raise DeviceError("a network receipt printer needs target = 'host:9100'")
+        host, _, port = target.partition(":")
+        if not host or (port and not port.isdigit()):
+            raise DeviceError(
+                f"a network receipt printer needs target = 'host:9100', not {target!r}"
+            )
         return NetworkReceiptPrinter(target, width_px)
+    if backend == "usb" and not _USB_TARGET.match(target):
+        raise DeviceError(
+            f"a USB receipt printer needs target = 'vendor:product' in hex (e.g. '04b8:0202'), "
+            f"not {target!r}"
+        )
     if backend in ("usb", "serial", "cups", "win32"):
         return EscposReceiptPrinter(backend, target, width_px)
     raise DeviceError(f"receipt printer backend '{backend}' is not known")

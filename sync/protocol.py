@@ -162,6 +162,7 @@ class EnrollResponse(_Answer):
     certificate: WorkstationCertificate
     hq_public_key: str
     office_name: str
+    office_name_ar: str = ""  # a new window writes its configuration from these
     # HQ's signature over compact_certificate_body(...) for QR codes, and its last day.
     compact_signature: str
     compact_expires_day: int

@@ -7,6 +7,8 @@ half-configured.
 
 from __future__ import annotations
 
+import json
+import os
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -120,6 +122,21 @@ def load_config(path: Path) -> CounterConfig:
         ) from exc
 
 
+def write_config(path: Path, text: str) -> None:
+    """Replace config.toml whole: written beside and renamed, never half written."""
+    load_text = tomllib.loads(text)  # never write what could not be read back
+    CounterConfig.model_validate(load_text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".toml.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _toml_string(value: str) -> str:
+    # A TOML basic string: JSON's escaping is valid TOML for quotes, backslashes, controls.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def render_config(
     *, office_code: str, name_ar: str, name_en: str, window: int, demo: bool, hq_url: str = ""
 ) -> str:
@@ -130,15 +147,15 @@ def render_config(
 demo = {"true" if demo else "false"}
 
 [office]
-code = "{office_code}"          # office code as registered at HQ (A-Z, 0-9, -)
-name_ar = "{name_ar}"
-name_en = "{name_en}"
+code = {_toml_string(office_code)}          # office code as registered at HQ (A-Z, 0-9, -)
+name_ar = {_toml_string(name_ar)}
+name_en = {_toml_string(name_en)}
 
 [window]
 number = {window}                  # 1-99
 
 [hq]
-url = "{hq_url}"                   # https://... ; empty until enrolled
+url = {_toml_string(hq_url)}                   # https://... ; empty until enrolled
 ca_bundle = ""                     # path to HQ's CA certificate (PEM)
 connect_timeout_s = 3.05
 read_timeout_s = 15

@@ -18,7 +18,7 @@ import keyring
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from counter_app.services.config import render_config
+from counter_app.services.config import render_config, write_config
 from counter_app.services.profile import Profile
 
 if TYPE_CHECKING:
@@ -42,9 +42,8 @@ def write_demo_config(profile: Profile) -> bool:
     if profile.config_path.exists():
         return False
     profile.ensure()
-    # Write beside and rename: a crash mid-write must not leave a half config behind.
-    partial = profile.config_path.with_suffix(".toml.partial")
-    partial.write_text(
+    write_config(
+        profile.config_path,
         render_config(
             office_code="ASW-0101",
             name_ar="مكتب بريد أسوان الرئيسي",
@@ -52,9 +51,7 @@ def write_demo_config(profile: Profile) -> bool:
             window=1,
             demo=True,
         ),
-        encoding="utf-8",
     )
-    os.replace(partial, profile.config_path)
     return True
 
 

@@ -32,6 +32,7 @@ from sync.protocol import (
     WIRE_FIELDS,
     Bundle,
     EnrollRequest,
+    EnrollResponse,
     FinesAnswer,
     PushBatch,
     SignatureError,
@@ -166,57 +167,24 @@ class SyncService:
                 "هذا الشباك مسجل بالفعل لدى المركز الرئيسي",
                 "This window is already enrolled with HQ",
             )
-        try:
-            url = check_hq_url(hq_url)
-        except ValueError as exc:
-            raise InputError("hq_url", "عنوان المركز الرئيسي غير صحيح", str(exc)) from exc
-        key = Ed25519PrivateKey.generate()
-        client = HqClient(url, ca_bundle=self._config.hq.ca_bundle)
-        try:
-            answer = client.enroll(EnrollRequest(code=code, public_key=public_key_text(key)))
-        except HqRefused as exc:
-            raise InputError("code", exc.message_ar, exc.message_en) from exc
-        except HqUnavailable as exc:
-            raise InputError(
-                "hq_url", "تعذر الاتصال بالمركز الرئيسي", f"HQ could not be reached: {exc}"
-            ) from exc
-        finally:
-            client.close()
-        cert = answer.certificate
-        try:
-            cert.check(answer.hq_public_key)
-        except SignatureError as exc:
-            raise InputError(
-                "certificate",
-                "شهادة المحطة من المركز غير صحيحة",
-                f"HQ's certificate for this window does not verify: {exc}",
-            ) from exc
-        compact = compact_certificate_body(
-            cert.workstation_id, cert.public_key, answer.compact_expires_day
-        )
-        try:
-            load_public_key(answer.hq_public_key).verify(b64d(answer.compact_signature), compact)
-        except (InvalidSignature, ValueError) as exc:
-            raise InputError(
-                "certificate",
-                "شهادة المحطة المختصرة من المركز غير صحيحة",
-                "HQ's compact certificate for this window does not verify",
-            ) from exc
-        if (
-            cert.public_key != public_key_text(key)
-            or cert.workstation_id != self._config.workstation_id
-        ):
+        granted = request_enrolment(hq_url, code, self._config.hq.ca_bundle)
+        if granted.answer.certificate.workstation_id != self._config.workstation_id:
             raise InputError(
                 "certificate",
                 "الشهادة لا تخص هذا الشباك",
-                f"HQ enrolled {cert.workstation_id}, but this window is "
+                f"HQ enrolled {granted.answer.certificate.workstation_id}, but this window is "
                 f"{self._config.workstation_id}: check office code and window in config.toml",
             )
-        # Secrets first: if the keyring refuses, nothing is recorded as enrolled.
-        credentials.save(cert.workstation_id, credentials.Credentials(answer.token, key))
+        return self.record_enrolment(granted)
+
+    def record_enrolment(self, granted: GrantedEnrolment) -> Enrolment:
+        """Keep what HQ granted: secrets in the keyring first, then the enrolment in the
+        store (if the keyring refuses, nothing is recorded as enrolled)."""
+        answer, cert = granted.answer, granted.answer.certificate
+        credentials.save(cert.workstation_id, credentials.Credentials(answer.token, granted.key))
         enrolment = Enrolment(
             cert.workstation_id,
-            url,
+            granted.hq_url,
             answer.hq_public_key,
             cert.model_dump(),
             answer.compact_signature,
@@ -445,6 +413,64 @@ class SyncService:
 
     def _publish(self) -> None:
         self._bus.publish(self.link_state())
+
+
+@dataclass(frozen=True)
+class GrantedEnrolment:
+    """HQ's answer to an enrolment code, verified, with the key pair it certifies."""
+
+    hq_url: str
+    key: Ed25519PrivateKey
+    answer: EnrollResponse
+
+
+def request_enrolment(hq_url: str, code: str, ca_bundle: str = "") -> GrantedEnrolment:
+    """Send a new key pair and a one-time code to HQ; verify what HQ certifies.
+
+    Needs no store and no configuration: a new window's configuration is written from
+    the answer (office, names, window number).
+    """
+    try:
+        url = check_hq_url(hq_url)
+    except ValueError as exc:
+        raise InputError("hq_url", "عنوان المركز الرئيسي غير صحيح", str(exc)) from exc
+    key = Ed25519PrivateKey.generate()
+    client = HqClient(url, ca_bundle=ca_bundle)
+    try:
+        answer = client.enroll(EnrollRequest(code=code, public_key=public_key_text(key)))
+    except HqRefused as exc:
+        raise InputError("code", exc.message_ar, exc.message_en) from exc
+    except HqUnavailable as exc:
+        raise InputError(
+            "hq_url", "تعذر الاتصال بالمركز الرئيسي", f"HQ could not be reached: {exc}"
+        ) from exc
+    finally:
+        client.close()
+    cert = answer.certificate
+    try:
+        cert.check(answer.hq_public_key)
+    except SignatureError as exc:
+        raise InputError(
+            "certificate",
+            "شهادة المحطة من المركز غير صحيحة",
+            f"HQ's certificate for this window does not verify: {exc}",
+        ) from exc
+    compact = compact_certificate_body(
+        cert.workstation_id, cert.public_key, answer.compact_expires_day
+    )
+    try:
+        load_public_key(answer.hq_public_key).verify(b64d(answer.compact_signature), compact)
+    except (InvalidSignature, ValueError) as exc:
+        raise InputError(
+            "certificate",
+            "شهادة المحطة المختصرة من المركز غير صحيحة",
+            "HQ's compact certificate for this window does not verify",
+        ) from exc
+    if cert.public_key != public_key_text(key):
+        raise InputError(
+            "certificate", "الشهادة لا تخص هذا الشباك", "HQ certified another key than ours"
+        )
+    return GrantedEnrolment(url, key, answer)
 
 
 def read_trust(database: Path) -> tuple[str, frozenset[bytes]] | None:

@@ -68,7 +68,7 @@ class RunningHq:
 
     def add_office(self, code: str = OFFICE) -> None:
         """The office, with the demo window's clerks as HQ knows them (HQ owns users)."""
-        self.service.add_office(code, "Aswan Main", "Aswan")
+        self.service.add_office(code, "Aswan Main", "Aswan", "مكتب بريد أسوان الرئيسي")
         for username, name, role, pin in (DEMO_CLERK, DEMO_SUPERVISOR):
             self.service.add_user(username, role, code, name, pin)
 

@@ -2,12 +2,13 @@
 
 import logging
 
-from bench import hq_ingest, journal, printing, startup, sync_link
+from bench import hq_ingest, journal, printing, startup, sync_link, window_day
 
 logging.basicConfig(level=logging.WARNING)  # tables only: no library chatter
 
 journal.run()
 startup.run()
+window_day.run()
 sync_link.run()
 printing.run()
 hq_ingest.run()

@@ -111,9 +111,12 @@ def os_keyring_usable() -> bool:
 def use_demo_secrets_if_needed(profile: Profile) -> bool:
     """In a demo profile, fall back to the profile's own secret store when the OS keyring
     cannot be used. True when the fallback is in force."""
-    if os_keyring_usable():
+    store = profile.root / DEMO_SECRETS
+    # Once the demo keeps its secrets in the file it must go on doing so (they are there);
+    # only a profile without the file asks the OS keyring.
+    if not store.exists() and os_keyring_usable():
         return False
-    keyring.set_keyring(DemoProfileKeyring(profile.root / DEMO_SECRETS))
+    keyring.set_keyring(DemoProfileKeyring(store))
     log.warning("demo profile: secrets kept in %s (not protected; demo only)", DEMO_SECRETS)
     return True
 

@@ -45,7 +45,7 @@ def test_soak_a_working_day_through_the_real_window(
     try:
         sign_in(qtbot, window, "mona", "1234")
         qtbot.waitUntil(lambda: window.pages.currentIndex() == 1, timeout=5000)
-        day = drive_day(qtbot, window, 1_600, seed=seed, stall=(400, 460))
+        day = drive_day(window, 1_600, seed=seed, stall=(400, 460))
         print(
             f"soak: {day.cycles} citizens, {day.submitted} operations, {day.events} events, "
             f"{day.keyboard_tickets} printed tickets, {day.syncs} syncs in {day.seconds:.1f} s; "

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt
-from pytestqt.qtbot import QtBot
+from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from counter_app.ui.main_window import MainWindow
 from peripherals.receipt_printer import SimulatedReceiptPrinter
@@ -62,8 +63,16 @@ class DayCounts:
         return self.rss_end_kib / self.rss_start_kib if self.rss_start_kib else 0.0
 
 
+def wait_until(predicate: Callable[[], bool], timeout_s: float = 60.0) -> None:
+    """Run the event loop until `predicate()` holds (the bench has no qtbot)."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not settle")
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+
 def drive_day(
-    qtbot: QtBot,
     window: MainWindow,
     cycles: int,
     *,
@@ -73,6 +82,7 @@ def drive_day(
     print_every: int = 20,
     sync_every: int = 100,
     stall: tuple[int, int] | None = None,
+    every_cycles: tuple[int, Callable[[int], None]] | None = None,
 ) -> DayCounts:
     """Run `cycles` citizens through `window` (signed in); returns what was counted."""
     rng = random.Random(seed)
@@ -95,7 +105,7 @@ def drive_day(
             ops.run(call, success=mark(token), failure=refused)
 
     def settle() -> None:
-        qtbot.waitUntil(lambda: not ops.busy(), timeout=60_000)
+        wait_until(lambda: not ops.busy())
 
     events_before = window.bridge.delivered
     started = time.perf_counter()
@@ -119,13 +129,20 @@ def drive_day(
             elif cycle == stall[1]:
                 printer.set_fault(None)
         if cycle % print_every == 0:
-            qtbot.keyClick(window, Qt.Key.Key_F4)  # the clerk's own ticket, with paper
+            QTest.keyClick(window, Qt.Key.Key_F4)  # the clerk's own ticket, with paper
             counts.keyboard_tickets += 1
         if sync_every and cycle % sync_every == 0 and window.ctx.sync.enrolment() is not None:
             submit(lambda c: c.sync.sync_now())
             counts.syncs += 1
         if cycle % settle_every == 0:
             settle()
+        if (
+            every_cycles is not None
+            and cycle >= warm_up
+            and (cycle - warm_up) % every_cycles[0] == 0
+        ):
+            settle()
+            every_cycles[1](cycle - warm_up)
     settle()
     if isinstance(printer, SimulatedReceiptPrinter):
         printer.set_fault(None)

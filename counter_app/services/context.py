@@ -103,7 +103,7 @@ class AppContext:
                     uow, bus, session, config.window.number, printing, config.office.name_ar
                 ),
                 identity=IdentityService(uow, session),
-                status=StatusService(uow, session, printer, config, sync),
+                status=StatusService(uow, session, config, sync),
                 sync=sync,
                 printing=printing,
                 receipt_printer=printer,

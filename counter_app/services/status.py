@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counter_app.services.config import CounterConfig
-from counter_app.services.events import DeviceState, SyncStateChanged
+from counter_app.services.events import SyncStateChanged
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.session import SessionService
 from counter_app.services.sync import SyncService
-from peripherals.receipt_printer import ReceiptPrinter
 
 
 @dataclass(frozen=True)
 class StatusSnapshot:
     clerk_name: str | None
     waiting_to_sync: int
-    printer: DeviceState
     link: SyncStateChanged
     office_name_ar: str
     office_name_en: str
@@ -29,14 +27,12 @@ class StatusService:
         self,
         uow: UnitOfWork,
         session: SessionService,
-        printer: ReceiptPrinter,
         config: CounterConfig,
         sync: SyncService,
     ) -> None:
         self.uow = uow
         self._sync = sync
         self._session = session
-        self._printer = printer
         self._config = config
 
     def snapshot(self) -> StatusSnapshot:
@@ -44,8 +40,6 @@ class StatusService:
         return StatusSnapshot(
             clerk_name=clerk.display_name if clerk else None,
             waiting_to_sync=self.uow.waiting_to_sync(),
-            # The device is asked on its own lane (PrintService.ask_printer_state), never here.
-            printer=DeviceState.UNKNOWN,
             link=self._sync.link_state(),
             office_name_ar=self._config.office.name_ar,
             office_name_en=self._config.office.name_en,

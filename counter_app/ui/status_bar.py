@@ -50,6 +50,7 @@ class CounterStatusBar(QStatusBar):
         for label in (self.clock, self.waiting, self.printer, self.clerk):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
+        self.show_printer(DeviceState.UNKNOWN)
         bridge.on(JournalAppended, lambda e: self.show_waiting(e.waiting_to_sync))
         bridge.on(PrinterStateChanged, lambda e: self.show_printer(e.state))
         bridge.on(ClerkSignedIn, lambda e: self.show_clerk(e.display_name))
@@ -60,8 +61,9 @@ class CounterStatusBar(QStatusBar):
     def apply(self, snapshot: StatusSnapshot) -> None:
         self.show_sync(snapshot.link)
         self.show_waiting(snapshot.waiting_to_sync)
-        self.show_printer(snapshot.printer)
         self.show_clerk(snapshot.clerk_name)
+        # The printer's state comes from the printer itself (PrinterStateChanged), asked on
+        # its own lane: a snapshot read meanwhile must not overwrite the answer.
 
     def show_sync(self, state: SyncStateChanged) -> None:
         text, bad = self._link_text(state)

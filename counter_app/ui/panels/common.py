@@ -72,8 +72,9 @@ class MessageArea(QFrame):
         busy = QWidget()
         row = QHBoxLayout(busy)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.busy_text, 1)
-        row.addWidget(self.cancel)
+        row.setAlignment(Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.busy_text, 1, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignTop)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.message)
         self.pages.addWidget(busy)
@@ -97,15 +98,17 @@ class MessageArea(QFrame):
         self.kind = ""
         self._plain = ""
         self.message.clear()
-        self.setStyleSheet("")
+        self._restyle()
 
     def show_busy(self, text: str, cancel_label: str) -> None:
         self.busy_text.setText(text)
         self.cancel.setText(cancel_label)
+        self.setStyleSheet("#message_area { background: #fff6d6; } #busy_text { color: #5a4500; }")
         self.pages.setCurrentIndex(1)
 
     def end_busy(self) -> None:
         self.pages.setCurrentIndex(0)
+        self._restyle()
 
     @property
     def busy(self) -> bool:
@@ -115,9 +118,15 @@ class MessageArea(QFrame):
         self.kind = kind
         self._plain = f"{message_ar}\n{message_en}"
         self.message.setText(bilingual_html(message_ar, message_en))
-        self.setStyleSheet(
-            "#message_area { background: #fdecea; } #message_text { color: #8a0010; }"
-            if kind == "error"
-            else "#message_area { background: #e8f3ea; } #message_text { color: #1b4d2b; }"
-        )
         self.pages.setCurrentIndex(0)
+        self._restyle()
+
+    def _restyle(self) -> None:
+        colours = {"error": ("#fdecea", "#8a0010"), "notice": ("#e8f3ea", "#1b4d2b")}
+        if self.kind not in colours:
+            self.setStyleSheet("")
+            return
+        background, text = colours[self.kind]
+        self.setStyleSheet(
+            f"#message_area {{ background: {background}; }} #message_text {{ color: {text}; }}"
+        )

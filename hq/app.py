@@ -37,18 +37,22 @@ def _decompress(body: bytes, encoding: str) -> bytes:
         inflater = zlib.decompressobj(wbits=31)
         data = inflater.decompress(body, MAX_BATCH_BYTES + 1)
         if inflater.unconsumed_tail or len(data) > MAX_BATCH_BYTES:
-            raise HqError(413, "malformed", "The batch is too large.", "الدفعة أكبر من المسموح.")
+            raise HqError(
+                "malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413
+            )
     else:
-        raise HqError(415, "malformed", f"Unsupported encoding {encoding}.", "ترميز غير مدعوم.")
+        raise HqError(
+            "malformed", "ترميز غير مدعوم.", f"Unsupported encoding {encoding}.", status=415
+        )
     if len(data) > MAX_BATCH_BYTES:
-        raise HqError(413, "malformed", "The batch is too large.", "الدفعة أكبر من المسموح.")
+        raise HqError("malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413)
     return data
 
 
 def _workstation(request: Request, authorization: Annotated[str, Header()] = "") -> Workstation:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise HqError(401, "bad_token", "A bearer token is required.", "رمز الدخول مطلوب.")
+        raise HqError("bad_token", "رمز الدخول مطلوب.", "A bearer token is required.", status=401)
     service: HqService = request.app.state.service
     return service.authenticate(token)
 
@@ -99,10 +103,10 @@ def create_app(service: HqService, fines: FinesAdapter) -> FastAPI:
             batch = PushBatch.model_validate(json.loads(body))
         except (ValueError, ValidationError) as exc:
             raise HqError(
-                400,
                 "malformed",
-                "The batch is not valid JSON of the protocol.",
                 "الدفعة ليست بصيغة البروتوكول.",
+                "The batch is not valid JSON of the protocol.",
+                status=400,
             ) from exc
         # The ingest does blocking database work: keep it off the event loop.
         return await run_in_threadpool(service.ingest, ws, batch)
@@ -117,10 +121,10 @@ def create_app(service: HqService, fines: FinesAdapter) -> FastAPI:
     ) -> FinesAnswer:
         if not (national_id or plate or licence):
             raise HqError(
-                400,
                 "malformed",
-                "Give a national ID, a plate or a licence number.",
                 "أدخل الرقم القومي أو رقم اللوحة أو رقم الرخصة.",
+                "Give a national ID, a plate or a licence number.",
+                status=400,
             )
         return fines.inquire(national_id=national_id, plate=plate, licence=licence)
 

@@ -83,7 +83,7 @@ def _read_pin() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("PIN: ")
         if getpass.getpass("PIN again: ") != first:
-            raise HqError(400, "pin", "The two PINs differ.", "الرقمان السريان مختلفان.")
+            raise HqError("pin", "الرقمان السريان مختلفان.", "The two PINs differ.", status=400)
         return first
     return sys.stdin.readline().strip()
 
@@ -104,10 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(service, args.host, args.port, _load_adapter(args.fines_adapter))
         return _admin(service, args)
-    except (HqError, KeyFileError) as exc:
+    except HqError as exc:
+        print(exc.bilingual(), file=sys.stderr)
+        return 2
+    except KeyFileError as exc:
         print(str(exc), file=sys.stderr)
-        if isinstance(exc, HqError):
-            print(exc.message_ar, file=sys.stderr)
         return 2
     except IntegrityError as exc:
         print(f"refused: that already exists ({exc.orig})", file=sys.stderr)
@@ -128,7 +129,9 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
     elif args.command == "user":
         pin = _read_pin()
         if not (pin.isdigit() and 4 <= len(pin) <= 8):
-            raise HqError(400, "pin", "The PIN is 4 to 8 digits.", "الرقم السري من 4 إلى 8 أرقام.")
+            raise HqError(
+                "pin", "الرقم السري من 4 إلى 8 أرقام.", "The PIN is 4 to 8 digits.", status=400
+            )
         service.add_user(args.username, args.role, args.office, args.name or args.username, pin)
         print(f"user {args.username} added to {args.office}")
     elif args.command == "workstation":
@@ -153,7 +156,7 @@ def _load_adapter(spec: str) -> FinesAdapter:
         adapter: FinesAdapter = getattr(importlib.import_module(module_name), class_name)()
     except (ImportError, AttributeError, TypeError) as exc:
         raise HqError(
-            400, "adapter", f"cannot load adapter {spec}: {exc}", "تعذر تحميل محول الجهة"
+            "adapter", "تعذر تحميل محول الجهة", f"cannot load adapter {spec}: {exc}", status=400
         ) from exc
     return adapter
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from counter_app.domain.errors import BilingualError
 from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_name
 from hq import schema as t
 from sync.protocol import (
@@ -55,22 +56,21 @@ DEFAULT_CATALOGUE = (
 )
 
 
-class HqError(Exception):
-    """A request HQ refuses; `status` is the HTTP status, messages are bilingual."""
+class HqError(BilingualError):
+    """A request HQ refuses: `code` is the protocol's reason, `status` the HTTP status."""
 
     def __init__(
         self,
-        status: int,
-        reason: str,
-        message_en: str,
+        code: str,
         message_ar: str,
+        message_en: str,
+        *,
+        status: int,
         acked_seq: int | None = None,
     ) -> None:
-        super().__init__(message_en)
+        super().__init__(code, message_ar, message_en)
         self.status = status
-        self.reason = reason
-        self.message_en = message_en
-        self.message_ar = message_ar
+        self.reason = code
         self.acked_seq = acked_seq
 
 
@@ -213,21 +213,24 @@ class HqService:
             ).first()
             if row is None:
                 raise HqError(
-                    403, "bad_code", "This enrolment code is not known.", "رمز التسجيل غير معروف."
+                    "bad_code",
+                    "رمز التسجيل غير معروف.",
+                    "This enrolment code is not known.",
+                    status=403,
                 )
             if row.used_at is not None:
                 raise HqError(
-                    403,
                     "used_code",
-                    "This enrolment code has already been used.",
                     "رمز التسجيل استُخدم من قبل.",
+                    "This enrolment code has already been used.",
+                    status=403,
                 )
             if datetime.fromisoformat(row.expires_at) < now:
                 raise HqError(
-                    403,
                     "expired_code",
-                    "This enrolment code has expired; ask for a new one.",
                     "انتهت صلاحية رمز التسجيل؛ اطلب رمزًا جديدًا.",
+                    "This enrolment code has expired; ask for a new one.",
+                    status=403,
                 )
             revoked = conn.execute(
                 select(t.revoked_keys.c.workstation_id).where(
@@ -236,18 +239,18 @@ class HqService:
             ).first()
             if revoked is not None:
                 raise HqError(
-                    403,
                     "revoked_key",
-                    "This workstation key has been revoked.",
                     "مفتاح هذه المحطة أُلغي.",
+                    "This workstation key has been revoked.",
+                    status=403,
                 )
             workstation_id = workstation_name(row.office_code, row.window)
             if self._find_workstation(conn, workstation_id) is not None:
                 raise HqError(
-                    409,
                     "window_enrolled",
-                    f"Window {workstation_id} is already enrolled; revoke it first.",
                     f"الشباك {workstation_id} مسجل بالفعل؛ ألغِ تسجيله أولًا.",
+                    f"Window {workstation_id} is already enrolled; revoke it first.",
+                    status=409,
                 )
             office = self._office(conn, row.office_code)
             token = secrets.token_urlsafe(32)
@@ -298,14 +301,17 @@ class HqService:
             ).first()
         if row is None:
             raise HqError(
-                401, "bad_token", "This workstation is not enrolled.", "هذه المحطة غير مسجلة."
+                "bad_token",
+                "هذه المحطة غير مسجلة.",
+                "This workstation is not enrolled.",
+                status=401,
             )
         if row.revoked_at is not None:
             raise HqError(
-                403,
                 "revoked",
-                "This workstation has been revoked by HQ.",
                 "ألغى المركز الرئيسي تسجيل هذه المحطة.",
+                "This workstation has been revoked by HQ.",
+                status=403,
             )
         return Workstation(row.id, row.office_code, row.window, row.public_key, False)
 
@@ -321,7 +327,10 @@ class HqService:
     def ingest(self, ws: Workstation, batch: PushBatch) -> JournalHead:
         if batch.workstation_id != ws.id:
             raise HqError(
-                400, "malformed", "The batch is for another workstation.", "الدفعة تخص محطة أخرى."
+                "malformed",
+                "الدفعة تخص محطة أخرى.",
+                "The batch is for another workstation.",
+                status=400,
             )
         entries = [self._entry_from_row(ws.id, row) for row in batch.rows]
         for attempt in range(5):
@@ -350,10 +359,10 @@ class HqService:
             if alarm is None and fresh:
                 if fresh[0]["seq"] != held_seq + 1:
                     raise HqError(
-                        409,
                         "gap",
-                        f"HQ holds entries up to {held_seq}; send from {held_seq + 1}.",
                         f"المركز لديه القيود حتى {held_seq}.",
+                        f"HQ holds entries up to {held_seq}; send from {held_seq + 1}.",
+                        status=409,
                         acked_seq=held_seq,
                     )
                 alarm = self._chain(fresh, held_hash)
@@ -381,10 +390,10 @@ class HqService:
                     )
                 )
             raise HqError(
-                409,
                 "tamper",
-                detail,
                 "القيود المرسلة لا تطابق سلسلة المحطة؛ سُجل إنذار تلاعب في المركز الرئيسي.",
+                detail,
+                status=409,
                 acked_seq=held_seq,
             )
         return JournalHead(workstation_id=ws.id, acked_seq=held_seq, acked_hash=held_hash)
@@ -436,10 +445,10 @@ class HqService:
     def _entry_from_row(ws_id: str, row: list[Any]) -> dict[str, Any]:
         if len(row) != len(WIRE_FIELDS):
             raise HqError(
-                400,
                 "malformed",
-                "An entry has the wrong number of fields.",
                 "قيد بعدد حقول غير صحيح.",
+                "An entry has the wrong number of fields.",
+                status=400,
             )
         entry = dict(zip(WIRE_FIELDS, row, strict=True))
         ints = ("seq", "monotonic_ns")
@@ -452,10 +461,10 @@ class HqService:
             )
             if not ok:
                 raise HqError(
-                    400,
                     "malformed",
-                    f"Field {name} has the wrong type.",
                     f"الحقل {name} من نوع غير صحيح.",
+                    f"Field {name} has the wrong type.",
+                    status=400,
                 )
         entry["workstation_id"] = ws_id
         return entry
@@ -532,10 +541,10 @@ class HqService:
                 }
             else:
                 raise HqError(
-                    404,
                     "unknown_bundle",
-                    f"There is no bundle '{kind}'.",
                     "لا توجد حزمة بهذا الاسم.",
+                    f"There is no bundle '{kind}'.",
+                    status=404,
                 )
             version = conn.execute(
                 select(t.bundle_versions.c.version).where(
@@ -573,10 +582,10 @@ class HqService:
         row = conn.execute(select(t.offices).where(t.offices.c.code == code)).first()
         if row is None:
             raise HqError(
-                404,
                 "unknown_office",
-                f"Office {code} is not registered.",
                 f"المكتب {code} غير مسجل.",
+                f"Office {code} is not registered.",
+                status=404,
             )
         return row
 
@@ -590,9 +599,9 @@ class HqService:
         row = self._find_workstation(conn, workstation_id)
         if row is None:
             raise HqError(
-                404,
                 "unknown_workstation",
-                f"Workstation {workstation_id} is unknown.",
                 "المحطة غير معروفة.",
+                f"Workstation {workstation_id} is unknown.",
+                status=404,
             )
         return row

@@ -108,13 +108,7 @@ class SyncService:
     def check_link(self) -> int:
         """Ask HQ, now, what it holds of this window (the clerk's "check the link").
         Returns HQ's acknowledged sequence; a refusal or no answer is an InputError."""
-        enrolment = self.enrolment()
-        if enrolment is None:
-            raise InputError(
-                "enrolment",
-                "هذا الشباك غير مسجل لدى المركز الرئيسي",
-                "This window is not enrolled with HQ",
-            )
+        enrolment = self._require_enrolment()
         client = self._client(enrolment)
         try:
             head = client.head()
@@ -154,6 +148,18 @@ class SyncService:
             log.error("background sync: %s", exc)
 
     # ---- enrolment -------------------------------------------------------------------
+
+    def _require_enrolment(self) -> Enrolment:
+        enrolment = self.enrolment()
+        if enrolment is None:
+            self._publish()
+            raise SyncProblem(
+                "not_enrolled",
+                "هذا الشباك غير مسجل لدى المركز الرئيسي؛ "
+                "يسجله مسؤول الدعم بالأمر counter-app enroll",
+                "This window is not enrolled with HQ; IT enrols it with counter-app enroll",
+            )
+        return enrolment
 
     def enrolment(self) -> Enrolment | None:
         with self._uow.db.read() as tx:
@@ -206,14 +212,7 @@ class SyncService:
 
     def sync_once(self) -> SyncReport:
         """Push everything waiting, then pull the bundles. Publishes the state either way."""
-        enrolment = self.enrolment()
-        if enrolment is None:
-            self._publish()
-            raise SyncProblem(
-                "not_enrolled",
-                "هذا الشباك غير مسجل لدى المركز الرئيسي",
-                "This window is not enrolled with HQ",
-            )
+        enrolment = self._require_enrolment()
         client = self._client(enrolment)
         try:
             pushed, acked = self._push(client, enrolment)
@@ -253,13 +252,7 @@ class SyncService:
 
     def push_only(self) -> tuple[int, int]:
         """Push what waits without pulling bundles: (entries sent, HQ's acknowledged seq)."""
-        enrolment = self.enrolment()
-        if enrolment is None:
-            raise SyncProblem(
-                "not_enrolled",
-                "هذا الشباك غير مسجل لدى المركز الرئيسي",
-                "This window is not enrolled with HQ",
-            )
+        enrolment = self._require_enrolment()
         client = self._client(enrolment)
         try:
             return self._push(client, enrolment)
@@ -381,12 +374,7 @@ class SyncService:
 
     def inquire_fines(self, national_id: str) -> FinesAnswer:
         """A live question to the traffic prosecution through HQ (short timeouts)."""
-        enrolment = self.enrolment()
-        if enrolment is None:
-            raise InputError(
-                "hq", "الشباك غير مسجل لدى المركز الرئيسي", "This window is not enrolled with HQ"
-            )
-        client = self._client(enrolment)
+        client = self._client(self._require_enrolment())
         try:
             return client.fines(national_id=national_id)
         finally:

@@ -11,10 +11,11 @@ it is delivered on a later turn of the event loop even when the work finished at
   a cancelled call's answer is dropped;
 - `watch`: a future a service already started (a print job on its device lane).
 
-An `InputError` goes to the failure handler (by default the window's message area) in
-Arabic and English; anything else is logged with its traceback and reported as
-unexpected, and the operation's transaction has rolled back. Screens refresh from what
-an operation changed (`StoreChanged`, through the event bridge), not by hand.
+A `BilingualError` (bad input, a refusal, a sync stopped for a reason) goes to the
+failure handler (by default the window's message area) in Arabic and English; anything
+else is logged with its traceback and reported as unexpected, and the operation's
+transaction has rolled back. Screens refresh from what an operation changed
+(`StoreChanged`, through the event bridge), not by hand.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from counter_app.domain.errors import InputError
+from counter_app.domain.errors import BilingualError
 from counter_app.services.context import AppContext
 from counter_app.services.lanes import Lane
 from counter_app.ui.inbox import GuiInbox
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 Success = Callable[[Any], None]
-Failure = Callable[[InputError], None]
+Failure = Callable[[BilingualError], None]
 
 
 class OnlineCall:
@@ -117,7 +118,7 @@ class OpRunner(QObject):
                 if success is not None:
                     success(result)
 
-        def refused(error: InputError) -> None:
+        def refused(error: BilingualError) -> None:
             if not handle.cancelled:
                 self.online_finished(handle)
                 (failure or self._on_input_error)(error)
@@ -191,7 +192,7 @@ class OpRunner(QObject):
             if error is None:
                 if success is not None:
                     success(future.result())
-            elif isinstance(error, InputError):
+            elif isinstance(error, BilingualError):
                 (failure or self._on_input_error)(error)
             else:
                 log.error("operation failed", exc_info=error)

@@ -44,17 +44,18 @@ def test_enrol_push_a_day_pull_bundles_and_sign_in_offline(hq: RunningHq, tmp_pa
 
     before = local_chain(ctx)
     report = ctx.sync.sync_once()
-    assert report.acked_seq == before[-1][0] and report.pushed == len(before)
     assert set(report.bundles) == {"catalogue", "users", "trust", "instructions"}
-    # HQ holds every entry exactly once, with the same hashes (bundle entries came after).
-    held = hq.journal_rows("ASW-0101-W01")
-    assert held == local_chain(ctx)[: len(held)]
-    assert ctx.uow.waiting_to_sync() == len(local_chain(ctx)) - len(held)
-
-    second = ctx.sync.sync_once()  # the bundle.applied entries go up; bundles unchanged
-    assert second.bundles == []
-    assert hq.journal_rows("ASW-0101-W01") == local_chain(ctx)
+    # One sync ends with nothing waiting: the entries that applying the bundles recorded
+    # went up too. HQ holds every entry exactly once, with the same hashes.
+    after = local_chain(ctx)
+    assert after[: len(before)] == before and len(after) == len(before) + 4
+    assert report.acked_seq == after[-1][0] and report.pushed == len(after)
+    assert hq.journal_rows("ASW-0101-W01") == after
     assert ctx.uow.waiting_to_sync() == 0
+
+    second = ctx.sync.sync_once()  # nothing new either way
+    assert second.bundles == [] and second.pushed == 0
+    assert hq.journal_rows("ASW-0101-W01") == local_chain(ctx)
 
     hq.kill()  # offline from here on
     clerk = ctx.session.sign_in("sara", "٤٣٢١")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.errors import InputError
+from counter_app.domain.errors import BilingualError
 from counter_app.ui.widgets import named
 
 # Room for two lines in each language at the window's font: a message never needs more,
@@ -88,7 +88,7 @@ class MessageArea(QFrame):
         """What the area says now, as plain text (both languages)."""
         return self._plain if self.pages.currentIndex() == 0 else self.busy_text.text()
 
-    def show_error(self, error: InputError) -> None:
+    def show_error(self, error: BilingualError) -> None:
         self._show("error", error.message_ar, error.message_en)
 
     def show_notice(self, message_ar: str, message_en: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton
 
-from counter_app.domain.errors import InputError
+from counter_app.domain.errors import BilingualError
 from counter_app.domain.text import to_arabic_indic
 from counter_app.services.identity import IdentityView
 from counter_app.ui.ops import OpRunner
@@ -67,7 +67,7 @@ class IdentityPanel(Panel):
     def shown(self) -> bool:
         return bool(self.number.text() or self.national_id.text())
 
-    def _refused(self, error: InputError) -> None:
+    def _refused(self, error: BilingualError) -> None:
         self._messages.show_error(error)
         for label in (self.number, self.birth, self.place, self.gender):
             label.clear()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from counter_app.domain.errors import InputError
+from counter_app.domain.errors import BilingualError, InputError
 from counter_app.services.printing import PrintOutcome
 from counter_app.services.queue import QueueSnapshot, TicketView
 from counter_app.ui.ops import OpRunner
@@ -105,7 +105,7 @@ class QueuePanel(Panel):
         self._messages.show_notice(*tr_both(key, **values))
         self._on_done()
 
-    def _refused(self, error: InputError) -> None:
+    def _refused(self, error: BilingualError) -> None:
         self._messages.show_error(error)
         self._on_done()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from counter_app.domain.errors import InputError
+from counter_app.domain.errors import BilingualError
 from counter_app.services.session import Clerk
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import MessageArea, Panel
@@ -64,6 +64,6 @@ class SignInPanel(QWidget):
         self.username.clear()
         self.signed_in.emit(clerk)
 
-    def _refused(self, error: InputError) -> None:
+    def _refused(self, error: BilingualError) -> None:
         self._messages.show_error(error)
         self.pin.setFocus()

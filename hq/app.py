@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from hq.adapters.fines import FinesAdapter
-from hq.service import HqError, HqService, Workstation
+from hq.errors import HqError
+from hq.service import HqService, Workstation
 from sync.protocol import (
     MAX_BATCH_BYTES,
     TIME_HEADER,

@@ -26,8 +26,9 @@ from sqlalchemy.exc import IntegrityError
 from hq.adapters.fines import FinesAdapter
 from hq.app import create_app
 from hq.db import make_engine, migrate
+from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
-from hq.service import HqError, HqService
+from hq.service import HqService
 
 ROLES = ("clerk", "supervisor", "admin")
 

@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from counter_app.domain.errors import BilingualError
 from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_name
 from hq import schema as t
+from hq.errors import HqError
 from sync.protocol import (
     WIRE_FIELDS,
     Bundle,
@@ -54,24 +54,6 @@ DEFAULT_CATALOGUE = (
     ("appeal", "تظلم من مخالفة", "Fine appeal", 1000, 0),
     ("mobile_link", "ربط الرقم القومي برقم المحمول", "Link national ID to mobile", 0, 1),
 )
-
-
-class HqError(BilingualError):
-    """A request HQ refuses: `code` is the protocol's reason, `status` the HTTP status."""
-
-    def __init__(
-        self,
-        code: str,
-        message_ar: str,
-        message_en: str,
-        *,
-        status: int,
-        acked_seq: int | None = None,
-    ) -> None:
-        super().__init__(code, message_ar, message_en)
-        self.status = status
-        self.reason = code
-        self.acked_seq = acked_seq
 
 
 @dataclass(frozen=True)

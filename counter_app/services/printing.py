@@ -96,12 +96,16 @@ class PrintService:
 
     # ---- running jobs, after the commit ------------------------------------------------
 
-    def submit(self, job_id: int, clerk: str = "system") -> Future[PrintOutcome]:
+    def submit(
+        self, job_id: int, clerk: str = "system", *, certificate: bool | None = None
+    ) -> Future[PrintOutcome]:
         """Print a queued job on its device's lane; the future gives the recorded outcome.
 
-        Returns at once: nothing here waits for a device or the store.
+        Returns at once. A caller that knows which printer the job is for (`certificate`)
+        saves the store read that would otherwise tell, and may call from the GUI thread.
         """
-        certificate = self._is_certificate(job_id)
+        if certificate is None:
+            certificate = self._is_certificate(job_id)
         lane = self.document_lane if certificate else self.receipt_lane
         limits = self._config.devices
         timeout = (

@@ -114,7 +114,7 @@ class QueuePanel(Panel):
         if ticket.print_job is not None:
             job = ticket.print_job
             self._ops.watch(
-                lambda c: c.printing.submit(job, c.session.current_username()),
+                lambda c: c.printing.submit(job, c.session.current_username(), certificate=False),
                 success=lambda outcome: self._printed(ticket, outcome),
             )
 

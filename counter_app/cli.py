@@ -234,8 +234,8 @@ def _enroll_new_window(profile: Profile, hq_url: str, code: str) -> int:
     """A window with no configuration yet: HQ's answer says which office and window it is,
     and config.toml is written from it (devices stay the defaults: `counter-app devices`)."""
     from counter_app.services.config import render_config, write_config
-    from counter_app.services.demo import os_keyring_usable
     from counter_app.services.sync import request_enrolment
+    from sync.credentials import os_keyring_usable
 
     if not os_keyring_usable():  # before the one-time code is spent
         raise CredentialsUnavailable(

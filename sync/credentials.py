@@ -6,7 +6,9 @@ bytes per secret; both secrets here are well under 100.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 import keyring
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -16,6 +18,7 @@ from keyring.errors import KeyringError
 from sync.protocol import b64d, b64e
 
 SERVICE = "counter-app"
+log = logging.getLogger(__name__)
 
 
 class CredentialsUnavailable(RuntimeError):
@@ -36,21 +39,61 @@ def _unavailable(exc: Exception) -> CredentialsUnavailable:
     )
 
 
+class FallbackStore(Protocol):
+    """Where a demo profile keeps its secrets when the OS keyring cannot be used."""
+
+    def holds_secrets(self) -> bool: ...
+
+    def get_password(self, service: str, username: str) -> str | None: ...
+
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+
+
+# Set by the demo only (counter_app/services/demo.py); a real window has none, and every
+# workstation that opens resets it.
+_fallback: FallbackStore | None = None
+
+
+def use_fallback(store: FallbackStore | None) -> None:
+    global _fallback  # noqa: PLW0603 (one process, one workstation)
+    _fallback = store
+
+
+def _call(method: str, *args: str) -> str | None:
+    """The keyring call, or the demo's fallback store: once that holds the demo's secrets
+    it is used alone; until then only when the OS keyring refuses. The OS keyring is
+    asked only when a secret is needed (finding its backend costs a tenth of a second)."""
+    fallback = _fallback
+    if fallback is not None and fallback.holds_secrets():
+        return getattr(fallback, method)(SERVICE, *args)  # type: ignore[no-any-return]
+    try:
+        return getattr(keyring, method)(SERVICE, *args)  # type: ignore[no-any-return]
+    except KeyringError as exc:
+        if fallback is None:
+            raise _unavailable(exc) from exc
+        log.warning("OS keyring not usable (%s): the demo's secret file is used", exc)
+        return getattr(fallback, method)(SERVICE, *args)  # type: ignore[no-any-return]
+
+
+def os_keyring_usable() -> bool:
+    """True when the OS keyring answers (a locked or absent one raises)."""
+    try:
+        keyring.get_password(SERVICE, "probe")
+    except KeyringError as exc:
+        log.info("OS keyring not usable: %s", type(exc).__name__)
+        return False
+    return True
+
+
 def save(workstation_id: str, credentials: Credentials) -> None:
     raw = credentials.signing_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    try:
-        keyring.set_password(SERVICE, f"{workstation_id}:token", credentials.token)
-        keyring.set_password(SERVICE, f"{workstation_id}:signing-key", b64e(raw))
-    except KeyringError as exc:
-        raise _unavailable(exc) from exc
+    _call("set_password", f"{workstation_id}:token", credentials.token)
+    _call("set_password", f"{workstation_id}:signing-key", b64e(raw))
 
 
 def load(workstation_id: str) -> Credentials | None:
-    try:
-        token = keyring.get_password(SERVICE, f"{workstation_id}:token")
-        key = keyring.get_password(SERVICE, f"{workstation_id}:signing-key")
-    except KeyringError as exc:
-        raise _unavailable(exc) from exc
+    token = _call("get_password", f"{workstation_id}:token")
+    key = _call("get_password", f"{workstation_id}:signing-key")
     if not token or not key:
         return None
     return Credentials(token, Ed25519PrivateKey.from_private_bytes(b64d(key)))

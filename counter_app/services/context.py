@@ -23,6 +23,7 @@ from counter_app.services.sync import SyncService
 from counter_app.store import Database
 from peripherals.document_printer import make_document_printer
 from peripherals.receipt_printer import ReceiptPrinter, make_receipt_printer
+from sync import credentials
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class AppContext:
         its profile before and seeds its clerks after, from outside.
         """
         profile.ensure()
+        credentials.use_fallback(None)  # a demo sets its own after opening
         lock = InstanceLock(profile.lock_path) if take_lock else None
         if lock is not None:
             lock.acquire()

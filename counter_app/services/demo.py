@@ -14,12 +14,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import keyring
 from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import PasswordDeleteError
 
 from counter_app.services.config import render_config, write_config
 from counter_app.services.profile import Profile
+from sync import credentials
 
 if TYPE_CHECKING:
     from counter_app.services.context import AppContext
@@ -83,6 +83,9 @@ class DemoProfileKeyring(KeyringBackend):
         partial.chmod(0o600)
         os.replace(partial, self.path)
 
+    def holds_secrets(self) -> bool:
+        return self.path.exists()
+
     def get_password(self, service: str, username: str) -> str | None:
         return self._load().get(f"{service}/{username}")
 
@@ -98,68 +101,14 @@ class DemoProfileKeyring(KeyringBackend):
         self._save(secrets)
 
 
-def os_keyring_usable(backend: KeyringBackend | None = None) -> bool:
-    """True when the keyring in force (or `backend`) answers; a locked or absent one raises."""
-    try:
-        (backend or keyring.get_keyring()).get_password("counter-app", "probe")
-    except (KeyringError, RuntimeError) as exc:
-        log.info("OS keyring not usable: %s", type(exc).__name__)
-        return False
-    return True
-
-
-class DemoKeyring(KeyringBackend):
-    """The demo's keyring: the OS keyring where it works, else the profile's file.
-
-    It decides at the first secret asked for, not at start (asking a missing Secret
-    Service costs a quarter of a second), and once the file holds the demo's secrets it
-    keeps using it.
-    """
-
-    priority = 0.1  # never chosen by keyring on its own
-
-    def __init__(self, os_backend: KeyringBackend, store: Path) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.os_backend = os_backend
-        self._store = store
-        self._chosen: KeyringBackend | None = None
-
-    def _backend(self) -> KeyringBackend:
-        if self._chosen is None:
-            if not self._store.exists() and os_keyring_usable(self.os_backend):
-                self._chosen = self.os_backend
-            else:
-                log.warning(
-                    "demo profile: secrets kept in %s (not protected; demo only)", DEMO_SECRETS
-                )
-                self._chosen = DemoProfileKeyring(self._store)
-        return self._chosen
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._backend().get_password(service, username)
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._backend().set_password(service, username, password)
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._backend().delete_password(service, username)
-
-
-def use_demo_secrets_if_needed(profile: Profile) -> None:
-    """In a demo profile, secrets go to the OS keyring where it works, else to the
-    profile's own file (decided at the first secret, see DemoKeyring)."""
-    current = keyring.get_keyring()
-    os_backend = current.os_backend if isinstance(current, DemoKeyring) else current
-    keyring.set_keyring(DemoKeyring(os_backend, profile.root / DEMO_SECRETS))
-
-
 def open_demo_workstation(profile: Profile, **options: Any) -> AppContext:
     """Prepare a demo profile, open it as any workstation, then seed the demo office."""
     from counter_app.services.context import AppContext
 
     write_demo_config(profile)
-    use_demo_secrets_if_needed(profile)
     ctx = AppContext.open(profile, **options)
+    # Only a demo may fall back to a file when the OS keyring cannot be used.
+    credentials.use_fallback(DemoProfileKeyring(profile.root / DEMO_SECRETS))
     try:
         seed_demo(ctx)
     except BaseException:

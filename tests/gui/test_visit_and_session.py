@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from counter_app.services.demo import open_demo_workstation
+from counter_app.services.journal_check import verify_journal
+from counter_app.services.profile import Profile
 from counter_app.ui.main_window import MainWindow
-from tests.gui.conftest import screenshot
+from tests.gui.conftest import screenshot, show_window
 from tests.gui.test_main_window import settle, sign_in
 
 pytestmark = pytest.mark.gui
@@ -217,3 +221,19 @@ def test_closing_with_a_shift_open_asks_first(
     QTimer.singleShot(0, answer)
     window.close()
     assert not window.isVisible()
+
+
+def test_closing_the_window_never_cuts_a_commit_short(qtbot: QtBot, tmp_path: Path) -> None:
+    ctx = open_demo_workstation(Profile(tmp_path / "w"), log_to_file=False)
+    window = show_window(qtbot, ctx, "en")
+    signed_in(qtbot, window)
+    for _ in range(30):  # submitted, and the window closed before most are done
+        window.ops.run(lambda c: c.queue.issue_ticket("fines", kiosk=True))
+    window.close()
+    ctx.close()  # what a closing program does: the lanes finish what was submitted
+    reopened = open_demo_workstation(Profile(tmp_path / "w"), log_to_file=False)
+    try:
+        assert reopened.queue.snapshot().waiting == 30
+        assert verify_journal(reopened.db).problem is None
+    finally:
+        reopened.close()

@@ -54,7 +54,6 @@ class DeviceLane:
         self._lock = threading.Lock()
         self._unstuck = threading.Condition(self._lock)
         self._stuck: _Job[Any] | None = None
-        self.unknown = False  # set when a job was abandoned; the device's word is needed
         self._thread = threading.Thread(target=self._loop, name=f"device-{name}", daemon=True)
         self._thread.start()
 
@@ -100,7 +99,6 @@ class DeviceLane:
                 return
             if job.state == "running":
                 self._stuck = job
-                self.unknown = True
             job.state = "expired"
             job.cancel.set()
         log.warning(

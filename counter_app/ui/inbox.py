@@ -53,27 +53,20 @@ class GuiInbox(QObject):
             with contextlib.suppress(OSError):
                 self._sender.send(b"\0")
 
-    def drain(self) -> int:
-        """Run what waits now (the window's close and the tests); returns how many ran."""
-        return self._drain()
-
-    def _drain(self, *_args: object) -> int:
+    def _drain(self, *_args: object) -> None:
         try:
             while self._receiver.recv(4096):
                 pass
         except (BlockingIOError, OSError):
             pass
         self._signalled.clear()
-        ran = 0
         while self._calls:
             call, args = self._calls.popleft()
-            ran += 1
             try:
                 call(*args)
             except Exception:
                 # A failing handler is a bug to fix, never a reason to stop delivering.
                 log.exception("handler on the GUI thread failed: %r", call)
-        return ran
 
     def close(self) -> None:
         self._closed = True

@@ -90,9 +90,8 @@ class MainWindow(QMainWindow):
         self._cancel.triggered.connect(self.cancel_online)
         self.addAction(self._cancel)
         self._scan_router = ScanRouter(self._scan_target)
+        # Keys a button or label does not take travel up to the window, where it routes them.
         self.installEventFilter(self._scan_router)
-        for child in (self.pages, central):
-            child.installEventFilter(self._scan_router)
 
         self.sign_in.signed_in.connect(self._on_signed_in)
         self.bridge.on(StoreChanged, self._store_changed)

@@ -74,7 +74,6 @@ class OpRunner(QObject):
         self._on_unexpected = on_unexpected
         self._in_flight = 0
         self._lock = threading.Lock()
-        self.delivered = 0  # results and errors handed to callbacks (the soak counts them)
         self.online_calls: list[OnlineCall] = []
 
     # ---- submitting ------------------------------------------------------------------
@@ -186,7 +185,6 @@ class OpRunner(QObject):
     ) -> None:
         with self._lock:
             self._in_flight -= 1
-        self.delivered += 1
         error = future.exception()
         try:
             if error is None:

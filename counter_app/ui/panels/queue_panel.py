@@ -1,8 +1,8 @@
 """The queue panel: the ticket being served, how many wait, and the calls a clerk makes.
 
 Buttons never take the keyboard focus (a click must not steal the scanner's field), and
-every call says what it did in the message area. The panel refreshes from what changed
-in the store, whoever changed it.
+every call says what it did in the message area. The main window hands the panel a new
+snapshot (`apply`) whenever the store's queue changed, whoever changed it.
 """
 
 from __future__ import annotations
@@ -83,9 +83,6 @@ class QueuePanel(Panel):
         self._ops.run(
             lambda c: c.queue.recall_current(), success=self._recalled, failure=self._refused
         )
-
-    def refresh(self) -> None:
-        self._ops.query(lambda c: c.queue.snapshot(), success=self.apply)
 
     def apply(self, snapshot: QueueSnapshot) -> None:
         self.current.setText(

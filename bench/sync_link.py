@@ -34,7 +34,7 @@ def _window(root: Path, hq: RunningHq, window: int) -> AppContext:
     simulate(ctx, clock, days=2, seed=21, start=first_simulated_day(ctx, 2))
     ctx.session.sign_in("mona", "1234")
     while ctx.uow.waiting_to_sync() < ENTRIES - 1:  # the enrolment entry makes it 1,000
-        ctx.queue.issue_ticket("fines", kiosk=True)
+        ctx.queue.issue_ticket("T", kiosk=True)
     ctx.sync.enroll(hq.url, hq.enroll_code(window=window))
     ctx.sync.batch_size = 1000
     return ctx

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from hq.adapters.fines import FinesAdapter
 from hq.errors import HqError
 from hq.service import HqService, Workstation
+from hq.settlement import Settlement
 from sync.protocol import (
     MAX_BATCH_BYTES,
     TIME_HEADER,
@@ -26,7 +28,11 @@ from sync.protocol import (
     EnrollResponse,
     FinesAnswer,
     JournalHead,
+    PrepaidAnswer,
+    PrepaidRequest,
     PushBatch,
+    SettleAnswer,
+    SettleRequest,
     utc_now_text,
 )
 
@@ -64,6 +70,23 @@ Authenticated = Annotated[Workstation, Depends(_workstation)]
 def create_app(service: HqService, fines: FinesAdapter) -> FastAPI:
     app = FastAPI(title="Counter App HQ", version="1")
     app.state.service = service
+    settlement = Settlement(service.engine, fines)
+    service.after_ingest = settlement.after_ingest
+    app.state.settlement = settlement
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return JSONResponse(
+            status_code=400,
+            content={
+                "reason": "malformed",
+                "message_en": f"The request is not valid: {where}: {first.get('msg', '')}",
+                "message_ar": "الطلب ليس بصيغة البروتوكول.",
+                "acked_seq": None,
+            },
+        )
 
     @app.middleware("http")
     async def stamp_time(
@@ -127,6 +150,14 @@ def create_app(service: HqService, fines: FinesAdapter) -> FastAPI:
                 "Give a national ID, a plate or a licence number.",
                 status=400,
             )
-        return fines.inquire(national_id=national_id, plate=plate, licence=licence)
+        return settlement.inquire(national_id=national_id, plate=plate, licence=licence)
+
+    @app.post("/v1/fines/settle")
+    def settle_fines(request: SettleRequest, ws: Authenticated) -> SettleAnswer:
+        return settlement.settle(ws.id, request)
+
+    @app.post("/v1/prepaid/authorise")
+    def authorise_prepaid(request: PrepaidRequest, _ws: Authenticated) -> PrepaidAnswer:
+        return settlement.authorise_prepaid(request)
 
     return app

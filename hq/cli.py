@@ -7,6 +7,8 @@ hq-server user add USERNAME --role clerk|supervisor|admin --office CODE --name N
 hq-server workstation revoke ID
 hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
 hq-server alarms
+hq-server catalogue import FILE | catalogue show
+hq-server prepaid add NUMBER --balance EGP
 hq-server serve [--host 127.0.0.1] [--port 8765]
 """
 
@@ -23,12 +25,16 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy.exc import IntegrityError
 
-from hq.adapters.fines import FinesAdapter
+from counter_app.domain.errors import InputError
+from counter_app.domain.money import Money
+from hq.adapters.fines import FinesAdapter, SimulatedTrafficProsecution
 from hq.app import create_app
+from hq.catalogue import describe, import_catalogue, read_catalogue_file
 from hq.db import make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
 from hq.service import HqService
+from hq.settlement import Settlement
 
 ROLES = ("clerk", "supervisor", "admin")
 
@@ -69,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_ins.add_argument("--text-en", required=True)
     add_ins.add_argument("--kind", default="notice")
     sub.add_parser("alarms", help="list tamper alarms")
+    cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
+    cat.add_parser("import", help="check and import a catalogue (JSON)").add_argument(
+        "file", type=Path
+    )
+    cat.add_parser("show", help="the catalogue in force")
+    prepaid = sub.add_parser("prepaid").add_subparsers(dest="action", required=True)
+    add_card = prepaid.add_parser("add", help="register a prepaid service card")
+    add_card.add_argument("number")
+    add_card.add_argument("--balance", required=True, help="balance in EGP, e.g. 500.00")
     serve = sub.add_parser("serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
@@ -105,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(service, args.host, args.port, _load_adapter(args.fines_adapter))
         return _admin(service, args)
-    except HqError as exc:
+    except (HqError, InputError) as exc:
         print(exc.bilingual(), file=sys.stderr)
         return 2
     except KeyFileError as exc:
@@ -141,6 +156,22 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
     elif args.command == "instruction":
         service.add_instruction(args.workstation_id, args.kind, args.text_ar, args.text_en)
         print("instruction queued")
+    elif args.command == "catalogue" and args.action == "import":
+        version, catalogue = import_catalogue(service.engine, read_catalogue_file(args.file))
+        print(
+            f"catalogue version {version} imported: {len(catalogue.services)} services "
+            f"({catalogue.version_label}); windows receive it at their next sync"
+        )
+    elif args.command == "catalogue":
+        print(describe(service.engine))
+    elif args.command == "prepaid":
+        if not (args.number.isdigit() and len(args.number) == 16):
+            raise HqError("card", "رقم الكارت 16 رقمًا", "The card number is 16 digits", status=400)
+        balance = Money.parse(args.balance)
+        Settlement(service.engine, SimulatedTrafficProsecution()).add_prepaid_card(
+            args.number, balance.piastres
+        )
+        print(f"prepaid card {args.number} added with {balance.format('en')}")
     elif args.command == "alarms":
         for alarm in service.tamper_alarms():
             print(

@@ -104,14 +104,52 @@ bundle_versions = Table(
     Column("version", Integer, nullable=False),
 )
 
-catalogue = Table(
-    "catalogue",
+# Every catalogue HQ has imported, kept: windows get the newest in their bundle.
+catalogue_versions = Table(
+    "catalogue_versions",
     metadata,
-    Column("code", String(32), primary_key=True),
-    Column("name_ar", String(100), nullable=False),
-    Column("name_en", String(100), nullable=False),
-    Column("fee_piastres", BigInteger, nullable=False),
-    Column("needs_online", Integer, nullable=False),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("label", String(60), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("imported_at", String(40), nullable=False),
+)
+
+# Fines HQ has answered about (what the agency said each was), and the ones paid.
+served_fines = Table(
+    "served_fines",
+    metadata,
+    Column("fine_id", String(64), primary_key=True),
+    Column("amount_piastres", BigInteger, nullable=False),
+    Column("served_at", String(40), nullable=False),
+)
+
+fine_settlements = Table(
+    "fine_settlements",
+    metadata,
+    Column("fine_id", String(64), primary_key=True),
+    Column("payment_uuid", String(64), nullable=False, index=True),
+    Column("workstation_id", String(64), nullable=False),
+    Column("amount_piastres", BigInteger, nullable=False),
+    Column("via", String(16), nullable=False),  # "online" or "sync"
+    Column("settled_at", String(40), nullable=False),
+)
+
+prepaid_cards = Table(
+    "prepaid_cards",
+    metadata,
+    Column("number", String(16), primary_key=True),
+    Column("balance_piastres", BigInteger, nullable=False),
+    Column("active", Integer, nullable=False, default=1),
+)
+
+prepaid_debits = Table(
+    "prepaid_debits",
+    metadata,
+    Column("payment_uuid", String(64), primary_key=True),
+    Column("number", String(16), ForeignKey("prepaid_cards.number"), nullable=False),
+    Column("amount_piastres", BigInteger, nullable=False),
+    Column("authorisation", String(16), nullable=False),
+    Column("debited_at", String(40), nullable=False),
 )
 
 instructions = Table(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,7 +23,9 @@ from sqlalchemy.exc import IntegrityError
 
 from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_name
 from hq import schema as t
+from hq.catalogue import latest, seed_default
 from hq.errors import HqError
+from hq.versions import add_instruction, bump
 from sync.protocol import (
     WIRE_FIELDS,
     Bundle,
@@ -40,20 +43,6 @@ from sync.protocol import (
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CERTIFICATE_LIFETIME = timedelta(days=730)
-DEFAULT_CATALOGUE = (
-    (
-        "fines",
-        "الاستعلام عن المخالفات المرورية وسدادها",
-        "Traffic fines inquiry and payment",
-        500,
-        1,
-    ),
-    ("clearance", "شهادة براءة الذمة المرورية", "Traffic clearance certificate", 3500, 1),
-    ("licence_renewal", "تجديد رخصة القيادة", "Driving licence renewal", 15000, 0),
-    ("birth_extract", "مستخرج شهادة ميلاد", "Birth certificate extract", 2500, 0),
-    ("appeal", "تظلم من مخالفة", "Fine appeal", 1000, 0),
-    ("mobile_link", "ربط الرقم القومي برقم المحمول", "Link national ID to mobile", 0, 1),
-)
 
 
 @dataclass(frozen=True)
@@ -87,6 +76,8 @@ class HqService:
         self.key = key
         self.public_key = public_key_text(key)
         self._hasher = PasswordHasher()
+        # Settles what the entries paid for (hq.settlement), in the ingest's transaction.
+        self.after_ingest: Callable[[Connection, str, list[dict[str, Any]]], None] | None = None
 
     # ---- administration -----------------------------------------------------------------
 
@@ -130,23 +121,10 @@ class HqService:
                     active=1,
                 )
             )
-            self._bump(conn, "users", office)
+            bump(conn, "users", office)
 
     def seed_catalogue(self) -> None:
-        with self.engine.begin() as conn:
-            if conn.execute(select(t.catalogue.c.code)).first() is not None:
-                return
-            for code, name_ar, name_en, fee, online in DEFAULT_CATALOGUE:
-                conn.execute(
-                    insert(t.catalogue).values(
-                        code=code,
-                        name_ar=name_ar,
-                        name_en=name_en,
-                        fee_piastres=fee,
-                        needs_online=online,
-                    )
-                )
-            self._bump(conn, "catalogue", "all")
+        seed_default(self.engine)
 
     def revoke_workstation(self, workstation_id: str) -> None:
         now = utc_now_text()
@@ -162,20 +140,11 @@ class HqService:
                     public_key=ws.public_key, workstation_id=workstation_id, revoked_at=now
                 )
             )
-            self._bump(conn, "trust", "all")
+            bump(conn, "trust", "all")
 
     def add_instruction(self, workstation_id: str, kind: str, text_ar: str, text_en: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(t.instructions).values(
-                    workstation_id=workstation_id,
-                    kind=kind,
-                    text_ar=text_ar,
-                    text_en=text_en,
-                    created_at=utc_now_text(),
-                )
-            )
-            self._bump(conn, "instructions", workstation_id)
+            add_instruction(conn, workstation_id, kind, text_ar, text_en)
 
     def tamper_alarms(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -353,6 +322,8 @@ class HqService:
                     for entry in fresh:
                         entry["received_at"] = received_at
                     conn.execute(insert(t.journal_entries), fresh)
+                    if self.after_ingest is not None:
+                        self.after_ingest(conn, ws.id, fresh)
                     held_seq, held_hash = fresh[-1]["seq"], fresh[-1]["hash"]
                     conn.execute(
                         update(t.workstations)
@@ -457,17 +428,10 @@ class HqService:
         with self.engine.connect() as conn:
             if kind == "catalogue":
                 scope = "all"
+                held = latest(conn)
                 payload: dict[str, Any] = {
-                    "services": [
-                        {
-                            "code": r.code,
-                            "name_ar": r.name_ar,
-                            "name_en": r.name_en,
-                            "fee_piastres": r.fee_piastres,
-                            "needs_online": bool(r.needs_online),
-                        }
-                        for r in conn.execute(select(t.catalogue).order_by(t.catalogue.c.code))
-                    ]
+                    "catalogue_version": held[0] if held else 0,
+                    "document": held[1] if held else None,
                 }
             elif kind == "users":
                 scope = ws.office_code
@@ -542,22 +506,6 @@ class HqService:
         ).signed_by(self.key)
 
     # ---- helpers ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _bump(conn: Connection, kind: str, scope: str) -> None:
-        current = conn.execute(
-            select(t.bundle_versions.c.version).where(
-                t.bundle_versions.c.kind == kind, t.bundle_versions.c.scope == scope
-            )
-        ).scalar()
-        if current is None:
-            conn.execute(insert(t.bundle_versions).values(kind=kind, scope=scope, version=1))
-        else:
-            conn.execute(
-                update(t.bundle_versions)
-                .where(t.bundle_versions.c.kind == kind, t.bundle_versions.c.scope == scope)
-                .values(version=current + 1)
-            )
 
     @staticmethod
     def _office(conn: Connection, code: str) -> Any:

@@ -29,6 +29,13 @@ class ReceiptLine:
 
 
 @dataclass(frozen=True)
+class ReceiptTender:
+    kind: str  # "cash", "card" or "prepaid"
+    amount: Money  # what it paid of the total
+    reference: str = ""  # approval code or authorisation
+
+
+@dataclass(frozen=True)
 class Receipt:
     office_ar: str
     office_en: str
@@ -41,6 +48,11 @@ class Receipt:
     journal_seq: int
     qr_payload: bytes | None = None
     copy_number: int = 0  # 0 for the original; a reprint is "نسخة / COPY n"
+    tenders: tuple[ReceiptTender, ...] = ()  # split tenders; empty: `tender` paid it all
+    receipt_number: int = 0  # consecutive at the window; 0 for a test print
+    provisional: bool = False  # fines taken offline, to be settled by HQ
+    voids_receipt: int = 0  # a void receipt names the receipt it cancels
+    change_due: Money | None = None
 
     @property
     def total(self) -> Money:
@@ -48,7 +60,13 @@ class Receipt:
 
     @property
     def change(self) -> Money:
-        return self.tendered - self.total
+        return self.change_due if self.change_due is not None else self.tendered - self.total
+
+    @property
+    def opens_drawer(self) -> bool:
+        """Cash changed hands: the drawer opens for the original, never for a copy."""
+        cash = self.tendered.piastres > 0 if self.tenders else self.tender == "cash"
+        return cash and self.copy_number == 0 and self.total.piastres > 0
 
 
 @dataclass(frozen=True)

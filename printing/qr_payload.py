@@ -22,13 +22,19 @@ from counter_app.domain.journal import canonical_json, workstation_name
 from sync.protocol import EPOCH as PROTOCOL_EPOCH
 from sync.protocol import b64e, compact_certificate_body
 
-VERSION = 1
+VERSION = 2  # version 1 (no chain field) is still verified
 MAX_PAYLOAD_BYTES = 256
 EPOCH = PROTOCOL_EPOCH.date()  # the day count compact formats share
-DOCUMENT_TYPES = {1: "clearance_certificate", 2: "receipt", 3: "civil_extract"}
+DOCUMENT_TYPES = {
+    1: "clearance_certificate",
+    2: "receipt",
+    3: "civil_extract",
+    4: "void_receipt",
+}
 _DOC_CODES = {name: code for code, name in DOCUMENT_TYPES.items()}
 _FIXED_HEAD = struct.Struct(">BBII")  # version, type, document number, sheet serial
 _FIXED_TAIL = struct.Struct(">BHH6sI8s")  # window, issued, valid days, ID, amount, digest
+_CHAIN = struct.Struct(">8s")  # version 2: the previous receipt's chain value
 _CERT = struct.Struct(">32sH64s")  # workstation key, cert's last day, HQ signature
 SIGNATURE_BYTES = 64
 
@@ -59,6 +65,7 @@ class DocumentFacts:
     national_id: str  # 14 digits, or "" when the document names nobody
     amount_piastres: int
     details_digest: bytes  # 8 bytes: SHA-256 of the printed name and details
+    previous_chain: bytes = bytes(8)  # receipts: the previous receipt's `chain_value`
 
     @property
     def workstation_id(self) -> str:
@@ -83,6 +90,11 @@ def details_digest(printed: dict[str, str]) -> bytes:
     return hashlib.sha256(canonical_json(printed).encode("utf-8")).digest()[:8]
 
 
+def chain_value(payload: bytes) -> bytes:
+    """A receipt's short chain value: the next receipt carries it (QR_FORMAT.md)."""
+    return hashlib.sha256(payload).digest()[:8]
+
+
 def encode(facts: DocumentFacts, signer: WorkstationSigner) -> bytes:
     office = facts.office_code.encode("ascii")
     national = int(facts.national_id) if facts.national_id else 0
@@ -100,6 +112,7 @@ def encode(facts: DocumentFacts, signer: WorkstationSigner) -> bytes:
             facts.amount_piastres,
             facts.details_digest,
         )
+        + _CHAIN.pack(facts.previous_chain)
         + _CERT.pack(_raw_public(signer.key), signer.cert_expires_day, signer.hq_signature)
     )
     payload = body + signer.key.sign(body)
@@ -122,19 +135,23 @@ def verify(
             "البيانات أكبر من أي وثيقة صحيحة",
             "the payload is larger than any genuine one",
         )
-    if not payload or payload[0] != VERSION:
+    if not payload or payload[0] not in (1, VERSION):
         raise InvalidDocument(
             "version",
             "إصدار غير معروف لرمز الاستجابة",
             f"unknown payload version {payload[0] if payload else '-'}",
         )
     try:
-        _version, doc_code, number, serial = _FIXED_HEAD.unpack_from(payload, 0)
+        version, doc_code, number, serial = _FIXED_HEAD.unpack_from(payload, 0)
         at = _FIXED_HEAD.size
         office = payload[at + 1 : at + 1 + payload[at]].decode("ascii")
         at += 1 + payload[at]
         window, issued, valid_days, national, amount, digest = _FIXED_TAIL.unpack_from(payload, at)
         at += _FIXED_TAIL.size
+        previous = bytes(8)
+        if version >= 2:
+            (previous,) = _CHAIN.unpack_from(payload, at)
+            at += _CHAIN.size
         ws_key, cert_day, hq_signature = _CERT.unpack_from(payload, at)
         at += _CERT.size
     except (struct.error, IndexError, UnicodeDecodeError) as exc:
@@ -191,6 +208,7 @@ def verify(
         national_id=f"{int.from_bytes(national, 'big'):014d}" if any(national) else "",
         amount_piastres=amount,
         details_digest=digest,
+        previous_chain=previous,
     )
 
 

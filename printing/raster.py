@@ -20,7 +20,12 @@ from printing.shaping import visual, wrap
 from resources import fonts_dir
 
 WIDTHS = (384, 512, 576)
-_TENDERS = {"cash": "نقدًا", "card": "بطاقة بنكية", "service_card": "كارت خدمات"}
+_TENDERS = {
+    "cash": "نقدًا",
+    "card": "بطاقة بنكية",
+    "prepaid": "كارت خدمات",
+    "service_card": "كارت خدمات",
+}
 
 
 @cache
@@ -106,19 +111,40 @@ def render_receipt(receipt: Receipt, width: int) -> Image.Image:
         paper.text(f"نسخة / COPY {receipt.copy_number}", size=1.3, bold=True, align="center")
     paper.text(receipt.office_ar, size=1.2, bold=True, align="center")
     paper.text(receipt.office_en, size=0.8, align="center")
-    paper.text("إيصال سداد", size=1.1, bold=True, align="center")
+    title = "إلغاء سداد" if receipt.voids_receipt else "إيصال سداد"
+    paper.text(title, size=1.1, bold=True, align="center")
+    if receipt.voids_receipt:
+        paper.text(
+            f"يلغي الإيصال رقم {to_arabic_indic(str(receipt.voids_receipt))} / VOID",
+            bold=True,
+            align="center",
+        )
+    if receipt.provisional:
+        paper.text("سداد مؤقت - يُسوّى عند المزامنة / PROVISIONAL", bold=True, align="center")
     paper.rule()
     paper.pair(f"شباك {to_arabic_indic(str(receipt.window))}", receipt.clerk)
     paper.pair("التاريخ", _when(receipt.issued_at))
+    if receipt.receipt_number:
+        paper.pair("رقم الإيصال", to_arabic_indic(str(receipt.receipt_number)))
     paper.pair("رقم القيد", to_arabic_indic(str(receipt.journal_seq)))
     paper.rule()
     for line in receipt.lines:
         paper.pair(line.label_ar, line.amount.format("ar"))
     paper.rule()
     paper.pair("الإجمالي", receipt.total.format("ar"), bold=True)
-    paper.pair(
-        f"المدفوع {_TENDERS.get(receipt.tender, receipt.tender)}", receipt.tendered.format("ar")
-    )
+    if receipt.tenders:
+        for tender in receipt.tenders:
+            label = _TENDERS.get(tender.kind, tender.kind)
+            if tender.reference:
+                label += f" ({tender.reference})"
+            paper.pair(label, tender.amount.format("ar"))
+        if receipt.tendered.piastres:
+            paper.pair("النقدية المستلمة", receipt.tendered.format("ar"))
+    else:
+        paper.pair(
+            f"المدفوع {_TENDERS.get(receipt.tender, receipt.tender)}",
+            receipt.tendered.format("ar"),
+        )
     paper.pair("الباقي", receipt.change.format("ar"))
     paper.text(f"فقط {receipt.total.in_arabic_words()}", size=0.9)
     if receipt.qr_payload:

@@ -9,7 +9,13 @@ from datetime import date, datetime
 from typing import Any
 
 from counter_app.domain.money import Money
-from printing.documents import ClearanceCertificate, QueueTicket, Receipt, ReceiptLine
+from printing.documents import (
+    ClearanceCertificate,
+    QueueTicket,
+    Receipt,
+    ReceiptLine,
+    ReceiptTender,
+)
 
 _TYPES: dict[str, type] = {
     "ticket": QueueTicket,
@@ -60,4 +66,5 @@ def from_json(text: str) -> tuple[str, Any]:
     values = _typed(data["document"])
     if kind == "receipt":
         values["lines"] = tuple(ReceiptLine(**line) for line in values["lines"])
+        values["tenders"] = tuple(ReceiptTender(**t) for t in values.get("tenders", ()))
     return kind, _TYPES[kind](**values)

@@ -30,7 +30,11 @@ from sync.protocol import (
     EnrollResponse,
     FinesAnswer,
     JournalHead,
+    PrepaidAnswer,
+    PrepaidRequest,
     PushBatch,
+    SettleAnswer,
+    SettleRequest,
 )
 
 DEFAULT_TIMEOUT = (3.05, 15.0)  # (connect, read) seconds
@@ -139,6 +143,22 @@ class HqClient:
         }
         answer = self._call("GET", "/v1/fines", params=params, timeout=LIVE_TIMEOUT, attempts=2)
         return FinesAnswer.model_validate(answer)
+
+    def settle_fines(self, request: SettleRequest) -> SettleAnswer:
+        answer = self._call(
+            "POST", "/v1/fines/settle", json=request.model_dump(), timeout=LIVE_TIMEOUT, attempts=2
+        )
+        return SettleAnswer.model_validate(answer)
+
+    def authorise_prepaid(self, request: PrepaidRequest) -> PrepaidAnswer:
+        answer = self._call(
+            "POST",
+            "/v1/prepaid/authorise",
+            json=request.model_dump(),
+            timeout=LIVE_TIMEOUT,
+            attempts=2,
+        )
+        return PrepaidAnswer.model_validate(answer)
 
     # ---- transport --------------------------------------------------------------------
 

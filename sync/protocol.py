@@ -242,3 +242,42 @@ class FinesAnswer(_Answer):
     total_piastres: int
     source: str
     as_of: str
+
+
+class FineToSettle(_Message):
+    fine_id: str = Field(min_length=1, max_length=64)
+    amount_piastres: int = Field(gt=0, le=100_000_000)
+
+
+class SettleRequest(_Message):
+    """Fines paid at a window: settled at once online, or from the journal at sync."""
+
+    payment_uuid: str = Field(min_length=8, max_length=64)
+    fines: list[FineToSettle] = Field(min_length=1, max_length=100)
+
+
+class SettleConflict(_Answer):
+    fine_id: str
+    reason: str  # "paid_elsewhere", "amount_changed" or "unknown_fine"
+    message_ar: str
+    message_en: str
+
+
+class SettleAnswer(_Answer):
+    payment_uuid: str
+    settled: list[str]
+    conflicts: list[SettleConflict]
+
+
+class PrepaidRequest(_Message):
+    """Authorise a payment from a prepaid service card (HQ holds the balances)."""
+
+    payment_uuid: str = Field(min_length=8, max_length=64)
+    card_number: str = Field(pattern=r"^[0-9]{16}$")
+    amount_piastres: int = Field(gt=0, le=100_000_000)
+
+
+class PrepaidAnswer(_Answer):
+    payment_uuid: str
+    authorisation: str
+    balance_piastres: int

@@ -67,13 +67,27 @@ class DocumentPrinterConfig(_Strict):
     timeout_s: float = Field(default=30.0, gt=0, le=300)
 
 
+class CashDrawerConfig(_Strict):
+    # escpos: kicked by the receipt printer inside the receipt's job (the usual wiring).
+    backend: Literal["escpos", "simulator", "none"] = "escpos"
+
+
+class CardTerminalConfig(_Strict):
+    # standalone: the bank's own terminal; the clerk types the approval code it printed.
+    backend: Literal["simulator", "standalone"] = "standalone"
+    timeout_s: float = Field(default=90.0, gt=0, le=600)  # the citizen types a PIN
+
+
 class DevicesConfig(_Strict):
     receipt_printer: ReceiptPrinterConfig = ReceiptPrinterConfig()
     document_printer: DocumentPrinterConfig = DocumentPrinterConfig()
+    cash_drawer: CashDrawerConfig = CashDrawerConfig()
+    card_terminal: CardTerminalConfig = CardTerminalConfig()
 
 
 class UiConfig(_Strict):
     lang: Literal["ar", "en"] = "ar"
+    idle_lock_minutes: int = Field(default=5, ge=1, le=120)  # the screen locks when idle
 
 
 class RetentionConfig(_Strict):
@@ -174,6 +188,14 @@ backend = "file"                   # file or system
 target = ""
 offset_x_mm = 0.0                  # registration: counter-app print-test prints the
 offset_y_mm = 0.0                  # calibration page to measure these
+
+[devices.cash_drawer]
+backend = "escpos"                 # escpos (kicked by the receipt printer), simulator, none
+
+[devices.card_terminal]
+# standalone: the bank's own terminal, the clerk types the approval code it printed
+backend = "{"simulator" if demo else "standalone"}"
+timeout_s = 90
 
 [retention]
 citizen_data_days = 30

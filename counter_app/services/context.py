@@ -6,13 +6,17 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from counter_app.services.catalogue import CatalogueService
 from counter_app.services.clock import Clock, SystemClock
 from counter_app.services.config import CounterConfig, load_config
 from counter_app.services.events import EventBus
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
+from counter_app.services.kinds.certificate import CertificateKind
+from counter_app.services.kinds.fines import FinesKind
 from counter_app.services.lanes import Lanes
 from counter_app.services.logs import setup_logging
+from counter_app.services.payment import PaymentService
 from counter_app.services.printing import PrintService
 from counter_app.services.profile import Profile
 from counter_app.services.queue import QueueService
@@ -20,7 +24,10 @@ from counter_app.services.recorder import UnitOfWork
 from counter_app.services.session import SessionService
 from counter_app.services.status import StatusService
 from counter_app.services.sync import SyncService
+from counter_app.services.visit import VisitService
 from counter_app.store import Database
+from peripherals.card_terminal import make_card_terminal
+from peripherals.cash_drawer import make_cash_drawer
 from peripherals.document_printer import make_document_printer
 from peripherals.receipt_printer import ReceiptPrinter, make_receipt_printer
 from sync import credentials
@@ -45,6 +52,11 @@ class AppContext:
     printing: PrintService
     receipt_printer: ReceiptPrinter
     lanes: Lanes
+    catalogue: CatalogueService
+    payments: PaymentService
+    fines: FinesKind
+    certificates: CertificateKind
+    visit: VisitService
     lock: InstanceLock | None = field(default=None)
 
     @classmethod
@@ -94,6 +106,22 @@ class AppContext:
                 sync,
                 lanes,
             )
+            catalogue = CatalogueService(sync)
+            payments = PaymentService(uow, session, printing, config, lanes)
+            fines = FinesKind(uow, sync, payments)
+            sync.after_pull.append(fines.settle_waiting)
+            terminal = config.devices.card_terminal
+            visit = VisitService(
+                uow,
+                session,
+                payments,
+                fines,
+                printing,
+                sync,
+                make_card_terminal(terminal.backend),
+                make_cash_drawer(config.devices.cash_drawer.backend),
+                terminal.timeout_s,
+            )
             ctx = cls(
                 profile=profile,
                 config=config,
@@ -102,7 +130,13 @@ class AppContext:
                 bus=bus,
                 session=session,
                 queue=QueueService(
-                    uow, bus, session, config.window.number, printing, config.office.name_ar
+                    uow,
+                    bus,
+                    session,
+                    config.window.number,
+                    printing,
+                    config.office.name_ar,
+                    catalogue,
                 ),
                 identity=IdentityService(uow, session),
                 status=StatusService(uow, session, config, sync),
@@ -110,6 +144,11 @@ class AppContext:
                 printing=printing,
                 receipt_printer=printer,
                 lanes=lanes,
+                catalogue=catalogue,
+                payments=payments,
+                fines=fines,
+                certificates=CertificateKind(uow, sync),
+                visit=visit,
                 lock=lock,
             )
             log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)

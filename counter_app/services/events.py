@@ -22,6 +22,7 @@ __all__ = [
     "EventBus",
     "JournalAppended",
     "PrinterStateChanged",
+    "SessionLocked",
     "StoreChanged",
     "SyncProgressed",
     "SyncStateChanged",
@@ -60,6 +61,12 @@ class ClerkSignedIn:
 @dataclass(frozen=True)
 class ClerkSignedOut:
     username: str
+
+
+@dataclass(frozen=True)
+class SessionLocked:
+    username: str
+    reason: str  # "idle" or "shortcut"
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ Event = (
     | StoreChanged
     | ClerkSignedIn
     | ClerkSignedOut
+    | SessionLocked
     | PrinterStateChanged
     | SyncStateChanged
     | SyncProgressed

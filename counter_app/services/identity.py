@@ -92,8 +92,13 @@ class IdentityService:
 def _digest(rec: Recorder, number: str) -> str:
     """HMAC of the number under a key that never leaves this store: linkable at this window
     (the same citizen twice), meaningless elsewhere, and useless once the key is purged."""
+    return hmac.new(digest_key(rec), number.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def digest_key(rec: Recorder) -> bytes:
+    """This store's key for digests of citizen numbers, made on first use."""
     key = rec.tx.fact(_SALT_FACT)
     if key is None:
         key = secrets.token_hex(32)
         rec.tx.set_fact(_SALT_FACT, key)
-    return hmac.new(bytes.fromhex(key), number.encode(), hashlib.sha256).hexdigest()[:32]
+    return bytes.fromhex(key)

@@ -73,6 +73,9 @@ class PrintService:
         self._sync = sync
         self._lanes = lanes
         self.receipt_lane = DeviceLane("receipt printer")
+        # The cash drawer hangs off the receipt printer (ESC/POS kick inside the job) unless
+        # configured as its own device (the window then opens it after the commit).
+        self.drawer_kick = config.devices.cash_drawer.backend == "escpos"
         self.document_lane = DeviceLane("document printer")
 
     def close(self) -> None:
@@ -82,12 +85,19 @@ class PrintService:
     # ---- queueing, inside the business transaction ------------------------------------
 
     def queue(
-        self, rec: Recorder, kind: str, document: Any, clerk: str, reference: str = ""
+        self,
+        rec: Recorder,
+        kind: str,
+        document: Any,
+        clerk: str,
+        reference: str = "",
+        *,
+        sheet: int | None = None,
     ) -> int:
+        """Queue a job; a certificate takes the sheet the clerk scanned (or the lowest)."""
         entry = rec.record("print.queued", {"kind": kind, "reference": reference}, clerk)
-        sheet = None
         if kind == "clearance_certificate":
-            sheet = _next_sheet(rec)
+            sheet = check_sheet(rec, sheet) if sheet is not None else _next_sheet(rec)
         job_id = rec.tx.printing.add_job(kind, to_json(kind, document), entry.seq, sheet)
         if sheet is not None:
             # Reserved for this job: no other job may be given the same sheet.
@@ -143,6 +153,8 @@ class PrintService:
         """On the device lane: render the job and send it, unless given up meanwhile."""
         job = self._job(job_id)
         kind, document = from_json(job.document)
+        if kind == "clearance_certificate":
+            document = self._with_citizen(job_id, document)
         try:
             if kind == "clearance_certificate":
                 self._print_certificate(document, job.sheet_serial, job.copies, cancel)
@@ -172,8 +184,12 @@ class PrintService:
         """Print a job again and wait for the outcome (see `submit_reprint`)."""
         return self.submit_reprint(job_id, clerk).result()
 
-    def submit_reprint(self, job_id: int, clerk: str) -> Future[PrintOutcome]:
-        """Print a job again: marked as a copy; a certificate takes a new sheet."""
+    def submit_reprint(
+        self, job_id: int, clerk: str, *, sheet: int | None = None
+    ) -> Future[PrintOutcome]:
+        """Print a job again: marked as a copy; a certificate takes a new sheet (the one
+        the clerk scanned). A certificate's reprint is approved by a supervisor first
+        (`services.payment`); this only prints."""
 
         def work(rec: Recorder) -> int:
             job = rec.tx.printing.job(job_id)
@@ -183,17 +199,17 @@ class PrintService:
                 )
             # Every reprint is a copy: a failed job may have put half a receipt on paper.
             copies = job.copies + 1
-            sheet = job.sheet_serial
+            new_sheet = job.sheet_serial
             if job.kind == "clearance_certificate":
-                sheet = _next_sheet(rec)
+                new_sheet = check_sheet(rec, sheet) if sheet is not None else _next_sheet(rec)
             entry = rec.record(
-                "print.reprint", {"job": job_id, "copy": copies, "sheet": sheet}, clerk
+                "print.reprint", {"job": job_id, "copy": copies, "sheet": new_sheet}, clerk
             )
             rec.tx.printing.set_status(
-                job_id, "pending", entry.seq, copies=copies, sheet_serial=sheet
+                job_id, "pending", entry.seq, copies=copies, sheet_serial=new_sheet
             )
-            if job.kind == "clearance_certificate" and sheet is not None:
-                rec.tx.printing.mark_sheet(sheet, "assigned", job_id, entry.seq)
+            if job.kind == "clearance_certificate" and new_sheet is not None:
+                rec.tx.printing.mark_sheet(new_sheet, "assigned", job_id, entry.seq)
             return copies
 
         self._uow.run(work)
@@ -285,6 +301,26 @@ class PrintService:
             creds.signing_key, enrolment.compact_expires_day, b64d(enrolment.compact_signature)
         )
 
+    def _with_citizen(self, job_id: int, certificate: ClearanceCertificate) -> ClearanceCertificate:
+        """The certificate with the names it prints, read from the citizen records: a print
+        job never holds them, and once purged a certificate cannot be printed again."""
+        with self._uow.db.read() as tx:
+            issued = tx.payments.certificate_by_job(job_id)
+            citizen = tx.payments.citizen(issued["citizen_id"]) if issued else None
+        if issued is None:
+            return certificate  # a certificate queued outside a payment (tests, bench)
+        if citizen is None or not citizen["national_id"]:
+            raise DeviceError(
+                "the citizen's data for this certificate has been purged: it cannot be printed"
+            )
+        return replace(
+            certificate,
+            citizen_name=citizen["name"],
+            national_id=citizen["national_id"],
+            plate=citizen["plate"],
+            licence=citizen["licence"],
+        )
+
     def _registration(self) -> Registration:
         from printing.certificate_pdf import Registration
 
@@ -305,7 +341,7 @@ class PrintService:
             receipt = replace(document, copy_number=copy_number)
             image = render_receipt(receipt, width)
             # The drawer opens for the original cash receipt only, never for a copy.
-            cash = receipt.tender == "cash" and copy_number == 0 and receipt.total.piastres > 0
+            cash = receipt.opens_drawer and self.drawer_kick
         self.receipt_printer.send(raster_job(image, open_drawer=cash), image, cancel)
 
     def _print_certificate(
@@ -365,6 +401,24 @@ class PrintService:
 
         self._uow.run(work)
         return PrintOutcome(job_id, status, error, copy_number, sheet)
+
+
+def check_sheet(rec: Recorder, serial: int) -> int:
+    """The sheet the clerk scanned, if it is in this window's stock and unused."""
+    status = rec.tx.printing.sheet_status(serial)
+    if status is None:
+        raise InputError(
+            "sheet_serial",
+            f"الورقة المؤمنة رقم {serial} ليست في مخزون هذا الشباك",
+            f"Security sheet {serial} is not in this window's stock",
+        )
+    if status != "loaded":
+        raise InputError(
+            "sheet_serial",
+            f"الورقة المؤمنة رقم {serial} مستخدمة أو تالفة ({status}): امسح ورقة جديدة",
+            f"Security sheet {serial} is already {status}: scan a fresh sheet",
+        )
+    return serial
 
 
 def _next_sheet(rec: Recorder) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from counter_app.domain.errors import InputError
+from counter_app.services.catalogue import CatalogueService
 from counter_app.services.events import EventBus, TicketCalled
 from counter_app.services.printing import PrintService
 from counter_app.services.recorder import Recorder, UnitOfWork
@@ -14,15 +15,6 @@ from printing.documents import QueueTicket
 
 OUTCOMES = ("served", "no_show")
 UNDO_GRACE_S = 60  # a ticket marked served or no-show by mistake can be reopened this long
-
-
-SERVICE_NAMES = {
-    "fines": "المخالفات المرورية",
-    "certificate": "شهادة براءة الذمة",
-    "licence": "تجديد الرخصة",
-    "civil": "مستخرجات الأحوال المدنية",
-    "general": "خدمات عامة",
-}
 
 
 @dataclass(frozen=True)
@@ -49,6 +41,7 @@ class QueueService:
         window: int,
         printing: PrintService | None = None,
         office_ar: str = "",
+        catalogue: CatalogueService | None = None,
     ) -> None:
         self._uow = uow
         self._bus = bus
@@ -56,11 +49,12 @@ class QueueService:
         self._window = window
         self._printing = printing
         self._office_ar = office_ar
+        self._catalogue = catalogue
         # The last ticket finished here, for undo: (ticket id, number, entry, when, clerk).
         self._last_finished: tuple[int, int, int, datetime, str] | None = None
 
     def issue_ticket(
-        self, service: str = "general", *, print_ticket: bool = False, kiosk: bool = False
+        self, service: str = "", *, print_ticket: bool = False, kiosk: bool = False
     ) -> TicketView:
         """A ticket from the window (a clerk must be signed in) or the kiosk (`kiosk=True`);
         numbers restart each business day.
@@ -70,6 +64,12 @@ class QueueService:
         """
         clerk = "kiosk" if kiosk else self._session.require_clerk().username
         printing = self._printing if print_ticket else None
+        group_name = service
+        if self._catalogue is not None:
+            # `service` is a queue group of the catalogue (its ticket letter).
+            catalogue = self._catalogue.current()
+            service = service or catalogue.queue_groups[0].code
+            group_name = catalogue.group(service).name_ar
 
         def work(rec: Recorder) -> TicketView:
             day = rec.business_day
@@ -81,7 +81,7 @@ class QueueService:
                 paper = QueueTicket(
                     self._office_ar,
                     number,
-                    SERVICE_NAMES.get(service, service),
+                    group_name,
                     self._uow.clock.now(),
                     rec.tx.tickets.count_waiting(day) - 1,
                 )

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from counter_app.domain.errors import InputError
 from counter_app.domain.text import clean_name, normalize_digits
-from counter_app.services.events import ClerkSignedIn, ClerkSignedOut, EventBus
+from counter_app.services.events import ClerkSignedIn, ClerkSignedOut, EventBus, SessionLocked
 from counter_app.services.recorder import Recorder, UnitOfWork
 
 ROLES = ("clerk", "supervisor", "admin")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 _PIN = re.compile(r"^[0-9]{4,8}$")
+LOCKOUT_AFTER = 5  # wrong PINs in a row for one username
+LOCKOUT_FOR = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class SessionService:
         self._bus = bus
         self._hasher = PasswordHasher()  # Argon2id with the library's current defaults
         self.current: Clerk | None = None
+        self.locked = False  # the screen is locked; the shift stays open
+        self._failures: dict[str, int] = {}
+        self._locked_until: dict[str, datetime] = {}
 
     def current_username(self) -> str:
         """Who acts now, for journal entries made on a clerk's behalf ("system" if nobody)."""
@@ -78,14 +84,36 @@ class SessionService:
         return self._uow.run(work)
 
     def sign_in(self, username: str, pin: str) -> Clerk:
+        clerk = self.check_credentials(username, pin)
+        self._uow.run(
+            lambda rec: rec.record("clerk.signed_in", {"role": clerk.role}, clerk.username)
+        )
+        self.current = clerk
+        self.locked = False
+        self._bus.publish(ClerkSignedIn(clerk.username, clerk.display_name, clerk.role))
+        return clerk
+
+    def check_credentials(self, username: str, pin: str, *, purpose: str = "sign_in") -> Clerk:
+        """The clerk these credentials belong to, or a refusal (journaled, counted for the
+        lockout: five wrong PINs in a row lock the username for five minutes)."""
         username = username.strip().lower()
         pin = normalize_digits(pin.strip())
+        now = self._uow.clock.now()
+        until = self._locked_until.get(username)
+        if until is not None and now < until:
+            minutes = max(1, round((until - now).total_seconds() / 60))
+            self._refused(username, purpose, "locked_out")
+            raise InputError(
+                "locked_out",
+                f"الحساب «{username}» موقوف مؤقتًا بعد محاولات خاطئة متكررة. حاول بعد "
+                f"{minutes} دقيقة أو اطلب المشرف.",
+                f"The account '{username}' is locked after repeated wrong PINs. Try again in "
+                f"{minutes} min, or ask the supervisor.",
+            )
         with self._uow.db.read() as tx:
             row = tx.clerks.get(username)
         if row is None and _USERNAME.match(username):
-            self._uow.run(
-                lambda rec: rec.record("clerk.sign_in_refused", {"username": username}, "")
-            )
+            self._refused(username, purpose, "unknown")
             raise InputError(
                 "username",
                 f"الحساب «{username}» لم يصل إلى هذا الشباك بعد. يصل مع المزامنة التالية مع "
@@ -95,23 +123,69 @@ class SessionService:
                 "the supervisor.",
             )
         if row is None or not row.active or not self._pin_matches(row.pin_hash, pin):
-            self._uow.run(
-                lambda rec: rec.record("clerk.sign_in_refused", {"username": username}, "")
-            )
+            failures = self._failures.get(username, 0) + 1
+            self._failures[username] = failures
+            self._refused(username, purpose, "wrong_pin")
+            if failures >= LOCKOUT_AFTER:
+                self._locked_until[username] = now + LOCKOUT_FOR
+                self._failures[username] = 0
+                self._uow.run(
+                    lambda rec: rec.record(
+                        "clerk.locked_out",
+                        {"username": username, "minutes": int(LOCKOUT_FOR.total_seconds() // 60)},
+                        "",
+                    )
+                )
             raise InputError(
                 "pin", "اسم المستخدم أو الرقم السري غير صحيح", "The username or PIN is wrong"
             )
-        clerk = Clerk(row.username, row.display_name, row.role)
-        self._uow.run(lambda rec: rec.record("clerk.signed_in", {"role": clerk.role}, username))
-        self.current = clerk
-        self._bus.publish(ClerkSignedIn(clerk.username, clerk.display_name, clerk.role))
-        return clerk
+        self._failures.pop(username, None)
+        self._locked_until.pop(username, None)
+        return Clerk(row.username, row.display_name, row.role)
+
+    def _refused(self, username: str, purpose: str, reason: str) -> None:
+        payload = {"username": username, "reason": reason}
+        entry_type = "clerk.sign_in_refused"
+        if purpose != "sign_in":
+            entry_type, payload["action"] = "approval.refused", purpose
+        self._uow.run(lambda rec: rec.record(entry_type, payload, ""))
 
     def sign_out(self) -> None:
         clerk = self.require_clerk()
         self._uow.run(lambda rec: rec.record("clerk.signed_out", {}, clerk.username))
         self.current = None
+        self.locked = False
         self._bus.publish(ClerkSignedOut(clerk.username))
+
+    # ---- the screen lock and taking over ------------------------------------------------
+
+    def lock_screen(self, reason: str) -> None:
+        """Lock the window (idle time or the shortcut); the shift stays open."""
+        clerk = self.require_clerk()
+        if self.locked:
+            return
+        self._uow.run(lambda rec: rec.record("session.locked", {"reason": reason}, clerk.username))
+        self.locked = True
+        self._bus.publish(SessionLocked(clerk.username, reason))
+
+    def unlock(self, username: str, pin: str) -> Clerk:
+        """The same clerk comes back, or another takes over the window (journaled as such)."""
+        held = self.require_clerk()
+        clerk = self.check_credentials(username, pin, purpose="unlock")
+        if clerk.username == held.username:
+            self._uow.run(lambda rec: rec.record("session.unlocked", {}, clerk.username))
+        else:
+            self._uow.run(
+                lambda rec: rec.record(
+                    "session.taken_over",
+                    {"from": held.username, "role": clerk.role},
+                    clerk.username,
+                )
+            )
+        self.current = clerk
+        self.locked = False
+        self._bus.publish(ClerkSignedIn(clerk.username, clerk.display_name, clerk.role))
+        return clerk
 
     def _pin_matches(self, pin_hash: str, pin: str) -> bool:
         try:

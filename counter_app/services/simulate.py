@@ -116,7 +116,7 @@ def simulate(
 def _serve_one(
     ctx: AppContext, clock: SimulatedClock, rng: random.Random, today: SimulatedDay
 ) -> None:
-    service = rng.choice(("fines", "certificate", "licence", "civil", "general"))
+    service = rng.choice([g.code for g in ctx.catalogue.current().queue_groups])
     ctx.queue.issue_ticket(service, kiosk=True)
     today.tickets += 1
     clock.advance(rng.uniform(20, 90))

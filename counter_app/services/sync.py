@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -44,6 +45,8 @@ from sync.protocol import (
 )
 from sync.worker import PeriodicWorker
 
+T = TypeVar("T")
+
 log = logging.getLogger(__name__)
 ENROLMENT = "sync.enrolment"
 LAST_SYNC = "sync.last_sync"
@@ -53,6 +56,17 @@ CLOCK_WARNING_S = 300.0
 
 class SyncProblem(BilingualError):
     """Sync stopped for a reason a person must look at (not a mere network outage)."""
+
+
+class Offline(BilingualError):
+    """HQ could not be reached for a live answer."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "offline",
+            "تعذر الوصول إلى المركز الرئيسي الآن (لا يوجد اتصال)",
+            "HQ cannot be reached now (the window is offline)",
+        )
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,8 @@ class SyncService:
         self._link = "unknown"
         self._offline_since: str | None = None
         self._problem: BilingualError | None = None
+        # Steps run after each pull, before the last push (services.kinds.fines).
+        self.after_pull: list[Callable[[], object]] = []
         self._worker: PeriodicWorker | None = None
 
     # ---- background ------------------------------------------------------------------
@@ -217,7 +233,10 @@ class SyncService:
         try:
             pushed, acked = self._push(client, enrolment)
             kinds = self._pull(client, enrolment)
-            if kinds:  # applying bundles is journaled too: a sync ends with nothing waiting
+            self._after_pull()
+            if self._uow.waiting_to_sync():
+                # Applying bundles and settlements is journaled too: a sync ends with
+                # nothing waiting.
                 more, acked = self._push(client, enrolment)
                 pushed += more
         except HqUnavailable:
@@ -235,6 +254,14 @@ class SyncService:
             tx.set_fact(LAST_SYNC, utc_now_text())
         self._set_online()
         return SyncReport(pushed, acked, kinds)
+
+    def _after_pull(self) -> None:
+        """What other services do once HQ's news is in (settle provisional payments)."""
+        for hook in self.after_pull:
+            try:
+                hook()
+            except (HqUnavailable, Offline, BilingualError) as exc:
+                log.warning("after-sync step %s did not finish: %s", hook, exc)
 
     def _set_online(self) -> None:
         self._link, self._offline_since, self._problem = "online", None, None
@@ -372,13 +399,27 @@ class SyncService:
 
     # ---- live calls ------------------------------------------------------------------
 
-    def inquire_fines(self, national_id: str) -> FinesAnswer:
-        """A live question to the traffic prosecution through HQ (short timeouts)."""
+    def live(self, call: Callable[[HqClient], T]) -> T:
+        """A live question to HQ that a clerk waits for (short timeouts, two attempts).
+
+        HQ not reached raises `Offline` (the link turns offline); a refusal is `HqRefused`.
+        """
         client = self._client(self._require_enrolment())
         try:
-            return client.fines(national_id=national_id)
+            answer = call(client)
+        except HqUnavailable as exc:
+            self._set_offline()
+            raise Offline() from exc
         finally:
             client.close()
+        self._set_online()
+        return answer
+
+    def inquire_fines(
+        self, *, national_id: str = "", plate: str = "", licence: str = ""
+    ) -> FinesAnswer:
+        """The traffic prosecution's answer through HQ, less what is already paid."""
+        return self.live(lambda c: c.fines(national_id=national_id, plate=plate, licence=licence))
 
     # ---- state -----------------------------------------------------------------------
 

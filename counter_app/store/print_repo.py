@@ -100,6 +100,11 @@ class PrintRepository:
             select(func.min(security_sheets.c.serial)).where(security_sheets.c.status == "loaded")
         ).scalar()
 
+    def sheet_status(self, serial: int) -> str | None:
+        return self._conn.execute(
+            select(security_sheets.c.status).where(security_sheets.c.serial == serial)
+        ).scalar()
+
     def mark_sheet(self, serial: int, status: str, job_id: int, seq: int) -> None:
         self._conn.execute(
             update(security_sheets)

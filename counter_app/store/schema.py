@@ -100,3 +100,71 @@ security_sheets = Table(
     Column("job_id", Integer, ForeignKey("print_jobs.id")),
     Column("last_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
 )
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("business_day", String(10), nullable=False),
+    Column("clerk", String(64), nullable=False),
+    Column("ticket_number", Integer),
+    Column("total", BigInteger, nullable=False),
+    Column("cash_tendered", BigInteger, nullable=False),
+    Column("change", BigInteger, nullable=False),
+    Column("lines", Text, nullable=False),
+    Column("tenders", Text, nullable=False),
+    Column("provisional", Integer, nullable=False),
+    Column("receipt_number", Integer, nullable=False),
+    Column("receipt_job", Integer, ForeignKey("print_jobs.id")),
+    Column("status", String(16), nullable=False),
+    Column("seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+    Column("void_seq", Integer, ForeignKey("journal_entries.seq")),
+)
+
+payment_fines = Table(
+    "payment_fines",
+    metadata,
+    Column("payment_id", Integer, ForeignKey("payments.id"), primary_key=True),
+    Column("fine_id", String(64), primary_key=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),  # provisional, settled, conflict, released
+    Column("last_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+)
+
+# Purgeable: the last answers about a person's fines (what an offline window can show).
+fine_inquiries = Table(
+    "fine_inquiries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("query_digest", String(64), nullable=False),
+    Column("asked_at", String(40), nullable=False),
+    Column("answer", Text, nullable=False),
+)
+
+# Purgeable: what an agency's document names (never in print jobs, logs or the journal).
+citizen_records = Table(
+    "citizen_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("national_id", String(14), nullable=False),
+    Column("plate", Text, nullable=False),
+    Column("licence", Text, nullable=False),
+    Column("created_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+    Column("business_day", String(10), nullable=False),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("service", String(32), nullable=False),
+    Column("payment_id", Integer, ForeignKey("payments.id"), nullable=False),
+    Column("citizen_id", Integer, ForeignKey("citizen_records.id")),
+    Column("job_id", Integer, ForeignKey("print_jobs.id"), nullable=False),
+    Column("issued_day", String(10), nullable=False),
+    Column("valid_until", String(10), nullable=False),
+    Column("seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.errors import InputError
 from counter_app.services.context import AppContext
-from counter_app.services.events import ClerkSignedOut, StoreChanged
+from counter_app.services.events import ClerkSignedOut, SessionLocked, StoreChanged
 from counter_app.services.queue import QueueSnapshot
 from counter_app.services.session import Clerk
 from counter_app.ui.actions import Binding, CounterActions
@@ -32,11 +33,12 @@ from counter_app.ui.ops import OnlineCall, OpRunner
 from counter_app.ui.panels.common import MessageArea
 from counter_app.ui.panels.identity_panel import IdentityPanel
 from counter_app.ui.panels.queue_panel import QueuePanel
-from counter_app.ui.panels.services_panel import ServicesPanel
 from counter_app.ui.panels.sign_in import SignInPanel
 from counter_app.ui.scanner_routing import ScanRouter
+from counter_app.ui.screens.lock import IdleWatch, LockPanel
+from counter_app.ui.screens.visit_panel import VisitPanel
 from counter_app.ui.status_bar import CounterStatusBar
-from counter_app.ui.strings import tr, tr_both
+from counter_app.ui.strings import has, tr, tr_both
 from counter_app.ui.widgets import named
 
 # Entries after which the citizen at the window is no longer the one on screen.
@@ -48,7 +50,7 @@ VISIT_ENDS = (
     "clerk.signed_in",
     "clerk.signed_out",
 )
-SIGN_IN_PAGE, COUNTER_PAGE = 0, 1
+SIGN_IN_PAGE, COUNTER_PAGE, LOCK_PAGE = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
@@ -69,14 +71,19 @@ class MainWindow(QMainWindow):
         self.sign_in = SignInPanel(self.ops, lang, self.messages, demo=ctx.config.demo)
         self.identity = IdentityPanel(self.ops, lang, self.messages)
         self.queue = QueuePanel(self.ops, lang, self.messages, self.focus_identity)
-        self.services = ServicesPanel(lang)
+        self.visit = VisitPanel(
+            self.ops, lang, self.messages, self, lambda: self.identity.captured_number
+        )
         counter = named(QWidget(), "counter_page")
         row = QHBoxLayout(counter)
-        for panel, stretch in ((self.queue, 3), (self.identity, 4), (self.services, 3)):
+        for panel, stretch in ((self.queue, 3), (self.identity, 3), (self.visit, 4)):
             row.addWidget(panel, stretch)
+        self.lock = LockPanel(self.ops, lang, self.messages, self._unlocked)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sign_in)
         self.pages.addWidget(counter)
+        self.pages.addWidget(self.lock)
+        self.idle = IdleWatch(ctx.config.ui.idle_lock_minutes, lambda: self.lock_screen("idle"))
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -93,9 +100,16 @@ class MainWindow(QMainWindow):
         # Keys a button or label does not take travel up to the window, where it routes them.
         self.installEventFilter(self._scan_router)
 
+        self._connect(ctx)
+
+    def _connect(self, ctx: AppContext) -> None:
         self.sign_in.signed_in.connect(self._on_signed_in)
         self.bridge.on(StoreChanged, self._store_changed)
         self.bridge.on(ClerkSignedOut, lambda _e: self._show_sign_in())
+        self.bridge.on(SessionLocked, lambda _e: self._show_locked())
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
         self.ops.online_started.connect(self._online_started)
         self.ops.online_ended.connect(lambda _h: self._online_ended())
         self.messages.cancel_requested.connect(self.cancel_online)
@@ -122,6 +136,11 @@ class MainWindow(QMainWindow):
             ("menu_counter", "no_show", "F6", lambda: q.finish("no_show")),
             ("menu_counter", "undo", "Ctrl+Z", q.undo),
             ("menu_counter", "focus_id", "Ctrl+I", self.focus_identity),
+            ("menu_visit", "add_service", "F7", self.visit.add_service),
+            ("menu_visit", "pay", "F8", self.visit.pay),
+            ("menu_visit", "remove_service", "Delete", self.visit.remove_selected),
+            ("menu_visit", "void_payment", "Ctrl+Shift+V", self.visit.void),
+            ("menu_session", "lock_screen", "Ctrl+L", lambda: self.lock_screen("shortcut")),
             ("menu_session", "sync_now", "F9", self.sync_now),
             ("menu_session", "check_hq", "Ctrl+H", self.check_hq),
             ("menu_session", "sign_out", "Ctrl+Shift+O", self.sign_out),
@@ -139,6 +158,28 @@ class MainWindow(QMainWindow):
         self.ops.run(open_shift_if_needed, success=self._queue_snapshot)
         self.menu_actions.set_signed_in(True)
         self.pages.setCurrentIndex(COUNTER_PAGE)
+        self.idle.timer.start()
+        self.focus_identity()
+
+    def lock_screen(self, reason: str) -> None:
+        if self.pages.currentIndex() == COUNTER_PAGE:
+            self.ops.run(lambda c: c.session.lock_screen(reason))
+
+    def _show_locked(self) -> None:
+        self.idle.timer.stop()
+        self.menu_actions.set_signed_in(False)
+        if self.visit.dialog is not None:
+            self.visit.dialog.close()
+        clerk = self.ctx.session.current
+        self.lock.prepare(clerk.username if clerk else "")
+        self.pages.setCurrentIndex(LOCK_PAGE)
+        self._said("screen_locked")
+
+    def _unlocked(self, _clerk: Clerk) -> None:
+        self.menu_actions.set_signed_in(True)
+        self.pages.setCurrentIndex(COUNTER_PAGE)
+        self.messages.clear()
+        self.idle.timer.start()
         self.focus_identity()
 
     def sign_out(self) -> None:
@@ -152,8 +193,10 @@ class MainWindow(QMainWindow):
         self.ops.run(close, success=lambda _r: self._said("shift_closed"))
 
     def _show_sign_in(self) -> None:
+        self.idle.timer.stop()
         self.menu_actions.set_signed_in(False)
         self.identity.clear()
+        self.visit.clear()
         self.queue.clear()
         self.shift_open = False
         self.pages.setCurrentIndex(SIGN_IN_PAGE)
@@ -167,16 +210,18 @@ class MainWindow(QMainWindow):
     def _store_changed(self, change: StoreChanged) -> None:
         if change.touches(*VISIT_ENDS):
             self.identity.clear()
+            self.visit.clear()
         if self.pages.currentIndex() == COUNTER_PAGE and change.touches("ticket.", "shift."):
             self.ops.query(lambda c: c.queue.snapshot(), success=self._queue_snapshot)
 
     def _queue_snapshot(self, snapshot: QueueSnapshot) -> None:
         self.shift_open = snapshot.shift_open
+        self.ctx.visit.ticket_number = snapshot.current.number if snapshot.current else None
         if self.pages.currentIndex() == COUNTER_PAGE:
             self.queue.apply(snapshot)
 
     def focus_identity(self) -> None:
-        if self.pages.currentIndex() == COUNTER_PAGE:
+        if self.pages.currentIndex() == COUNTER_PAGE and self.visit.dialog is None:
             self.identity.national_id.setFocus()
 
     def _scan_target(self) -> QLineEdit | None:
@@ -195,7 +240,8 @@ class MainWindow(QMainWindow):
         )
 
     def _online_started(self, handle: OnlineCall) -> None:
-        self.messages.show_busy(tr("checking_hq", self.lang), tr("cancel_esc", self.lang))
+        key = handle.label if has(handle.label) else "checking_hq"
+        self.messages.show_busy(tr(key, self.lang), tr("cancel_esc", self.lang))
 
     def _online_ended(self) -> None:
         if not self.ops.online_calls:
@@ -232,6 +278,9 @@ class MainWindow(QMainWindow):
             return
         # What was submitted still commits (the lanes finish their work when the
         # workstation closes); nothing more is delivered to a closing window.
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
         self.bridge.close()
         self.inbox.close()
         super().closeEvent(event)

@@ -76,6 +76,11 @@ class OpRunner(QObject):
         self._lock = threading.Lock()
         self.online_calls: list[OnlineCall] = []
 
+    @property
+    def ctx(self) -> AppContext:
+        """For in-memory calls on the GUI thread (the visit's basket); never store or network."""
+        return self._ctx
+
     # ---- submitting ------------------------------------------------------------------
 
     def run(

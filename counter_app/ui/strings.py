@@ -54,12 +54,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "gender": ("النوع", "Gender"),
     "number": ("الرقم", "Number"),
     "services": ("الخدمات", "Services"),
-    "services_soon": (
-        "تُضاف الخدمات هنا تباعًا: المخالفات المرورية، شهادة براءة الذمة، تجديد الرخصة، "
-        "مستخرجات الأحوال المدنية، التظلمات، ربط رقم المحمول.",
-        "Services arrive here as they are built: traffic fines, clearance certificate, "
-        "licence renewal, civil-registry extracts, appeals, mobile-number linking.",
-    ),
     "status_offline": ("لم يُتصل بالمركز بعد", "HQ not reached yet"),
     "status_not_enrolled": ("غير مسجل لدى المركز", "Not enrolled with HQ"),
     "status_online": ("متصل بالمركز", "HQ online"),
@@ -83,6 +77,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "printer_unknown": ("حالتها غير معروفة", "state unknown"),
     "menu_counter": ("الشباك", "&Counter"),
     "menu_session": ("الموظف", "&Session"),
+    "menu_visit": ("الزيارة", "&Visit"),
     "undo": ("تراجع عن آخر إنهاء (Ctrl+Z)", "Undo last finish (Ctrl+Z)"),
     "focus_id": ("خانة الرقم القومي (Ctrl+I)", "National ID field (Ctrl+I)"),
     "check_hq": ("فحص الاتصال بالمركز (Ctrl+H)", "Check the link to HQ (Ctrl+H)"),
@@ -111,6 +106,92 @@ _TEXT: dict[str, tuple[str, str]] = {
         "غير مسجل لدى المركز: يسجله مسؤول الدعم بالأمر counter-app enroll",
         "Not enrolled with HQ: IT enrols it with counter-app enroll",
     ),
+    # ---- the visit and its services ----
+    "visit": ("الزيارة", "Visit"),
+    "add_service": ("إضافة خدمة (F7)", "Add service (F7)"),
+    "pay": ("الدفع (F8)", "Pay (F8)"),
+    "remove_service": ("حذف الخدمة المحددة (Delete)", "Remove selected service (Delete)"),
+    "void_payment": ("إلغاء سداد… (Ctrl+Shift+V)", "Void a payment… (Ctrl+Shift+V)"),
+    "lock_screen": ("قفل الشاشة (Ctrl+L)", "Lock the screen (Ctrl+L)"),
+    "total_due": ("الإجمالي المطلوب: {amount}", "Total due: {amount}"),
+    "basket_empty": ("لم تُضف خدمات بعد: F7 لإضافة خدمة", "No services yet: F7 adds one"),
+    "picker_title": ("اختيار الخدمة", "Choose a service"),
+    "picker_search": ("ابحث بالاسم أو الرمز", "Search by name or code"),
+    "kind_later": (
+        "تُقدم «{name}» من هذا الشباك في إصدار قادم",
+        "'{name}' is offered at this window in a coming version",
+    ),
+    "fines_title": ("المخالفات المرورية", "Traffic fines"),
+    "inquire_by": ("الاستعلام بـ", "Inquire by"),
+    "by_national_id": ("الرقم القومي", "National ID"),
+    "by_plate": ("رقم اللوحة", "Plate number"),
+    "by_licence": ("رقم الرخصة", "Licence number"),
+    "inquire": ("استعلام (Enter)", "Inquire (Enter)"),
+    "asking_fines": ("جارٍ الاستعلام عن المخالفات لدى المركز…", "Asking HQ for the fines…"),
+    "fines_live": ("رد مباشر من {source}", "Live answer from {source}"),
+    "fines_cached": (
+        "لا يوجد اتصال: آخر استعلام محفوظ {age}. السداد مؤقت حتى تسويته بالمركز.",
+        "Offline: last saved inquiry {age}. Payment is provisional until HQ settles it.",
+    ),
+    "no_fines": ("لا توجد مخالفات مستحقة", "No fines outstanding"),
+    "add_to_visit": ("إضافة إلى الزيارة (Ctrl+Enter)", "Add to the visit (Ctrl+Enter)"),
+    "added_to_visit": ("أُضيفت إلى الزيارة: {name}", "Added to the visit: {name}"),
+    "certificate_title": ("شهادة براءة الذمة", "Clearance certificate"),
+    "check_hq_clear": ("التحقق لدى المركز (Enter)", "Check with HQ (Enter)"),
+    "asking_clearance": ("جارٍ التحقق لدى المركز من عدم وجود مخالفات…", "Asking HQ for clearance…"),
+    "clear_confirmed": (
+        "أكد المركز: لا توجد مخالفات مستحقة. أكمل البيانات وامسح الورقة المؤمنة.",
+        "HQ confirms nothing is outstanding. Complete the details and scan the security sheet.",
+    ),
+    "citizen_name": ("اسم المواطن كما في البطاقة", "Citizen's name as on the card"),
+    "plate": ("رقم اللوحة", "Plate number"),
+    "licence": ("رقم الرخصة", "Licence number"),
+    "sheet_serial": ("مسلسل الورقة المؤمنة (امسحه)", "Security sheet serial (scan it)"),
+    "tender_title": ("الدفع", "Payment"),
+    "cash_tendered": ("النقدية المستلمة", "Cash handed over"),
+    "card_amount": ("المبلغ بالبطاقة البنكية", "Amount by bank card"),
+    "approval_code": ("رمز موافقة البنك", "Bank approval code"),
+    "prepaid_amount": ("المبلغ بكارت الخدمات", "Amount by prepaid card"),
+    "prepaid_number": ("رقم كارت الخدمات", "Prepaid card number"),
+    "change_due": ("الباقي للمواطن: {amount}", "Change to give: {amount}"),
+    "confirm_pay": ("تأكيد الدفع (Enter)", "Confirm payment (Enter)"),
+    "paying": ("جارٍ تسجيل الدفع…", "Recording the payment…"),
+    "paid": (
+        "تم الدفع: إيصال رقم {receipt}. الباقي {change}",
+        "Paid: receipt {receipt}. Change {change}",
+    ),
+    "paid_provisional": (
+        "تم الدفع مؤقتًا: إيصال رقم {receipt} (يُسوى مع المركز عند المزامنة). الباقي {change}",
+        "Paid provisionally: receipt {receipt} (HQ settles it at sync). Change {change}",
+    ),
+    "paid_conflict": (
+        "تنبيه من المركز بعد الدفع (إيصال {receipt}): {message}",
+        "HQ's warning after the payment (receipt {receipt}): {message}",
+    ),
+    "print_failed": (
+        "لم تتم الطباعة ({reason}). الدفع مسجل؛ أصلح الطابعة ثم أعد الطباعة.",
+        "Not printed ({reason}). The payment is recorded; fix the printer, then reprint.",
+    ),
+    "approval_title": ("موافقة المشرف", "Supervisor approval"),
+    "approve_void": (
+        "إلغاء الإيصال رقم {receipt} بمبلغ {amount} للسبب: {reason}",
+        "Void receipt {receipt} for {amount}, because: {reason}",
+    ),
+    "void_receipt_number": ("رقم الإيصال المراد إلغاؤه", "Receipt number to void"),
+    "void_reason": ("سبب الإلغاء", "Reason for the void"),
+    "supervisor": ("المشرف", "Supervisor"),
+    "approve": ("موافقة (Enter)", "Approve (Enter)"),
+    "voided": (
+        "أُلغي الإيصال رقم {receipt}؛ طُبع إيصال الإلغاء رقم {void}. رد للمواطن {amount}",
+        "Receipt {receipt} voided; void receipt {void} printed. Give back {amount}",
+    ),
+    "locked_title": ("الشاشة مقفلة", "Screen locked"),
+    "locked_hint": (
+        "الوردية ما زالت مفتوحة. يعود الموظف برقمه السري، أو يتسلم موظف آخر الشباك.",
+        "The shift stays open. The clerk returns with their PIN, or another clerk takes over.",
+    ),
+    "unlock": ("فتح (Enter)", "Unlock (Enter)"),
+    "screen_locked": ("قُفلت الشاشة", "Screen locked"),
     "unexpected": (
         "حدث خطأ غير متوقع ولم تتم العملية. التفاصيل في سجل البرنامج.",
         "An unexpected error occurred; the operation was not done. Details are in the log.",
@@ -124,6 +205,10 @@ def tr(key: str, lang: str, **values: object) -> str:
     if lang == "ar":
         return ar.format(**{k: to_arabic_indic(str(v)) for k, v in values.items()})
     return en.format(**values)
+
+
+def has(key: str) -> bool:
+    return key in _TEXT
 
 
 def tr_both(key: str, **values: object) -> tuple[str, str]:

@@ -228,7 +228,7 @@ def test_closing_the_window_never_cuts_a_commit_short(qtbot: QtBot, tmp_path: Pa
     window = show_window(qtbot, ctx, "en")
     signed_in(qtbot, window)
     for _ in range(30):  # submitted, and the window closed before most are done
-        window.ops.run(lambda c: c.queue.issue_ticket("fines", kiosk=True))
+        window.ops.run(lambda c: c.queue.issue_ticket("T", kiosk=True))
     window.close()
     ctx.close()  # what a closing program does: the lanes finish what was submitted
     reopened = open_demo_workstation(Profile(tmp_path / "w"), log_to_file=False)

@@ -42,7 +42,7 @@ def printer(ctx: AppContext) -> SimulatedReceiptPrinter:
 
 def test_an_issued_ticket_prints_and_the_bytes_decode(profile_dir: Path) -> None:
     ctx = open_demo(profile_dir)
-    ticket = ctx.queue.issue_ticket("fines", print_ticket=True)
+    ticket = ctx.queue.issue_ticket("T", print_ticket=True)
     assert ticket.print_job is not None
     assert ctx.printing.run(ticket.print_job).status == "printed"
     jobs = sorted(printer(ctx).folder.glob("*.escpos"))
@@ -59,7 +59,7 @@ def test_printer_faults_leave_the_ticket_issued_and_the_job_failed(
 ) -> None:
     ctx = open_demo(profile_dir)
     printer(ctx).set_fault(fault)
-    ticket = ctx.queue.issue_ticket("fines", print_ticket=True)
+    ticket = ctx.queue.issue_ticket("T", print_ticket=True)
     assert ticket.print_job is not None
     failed = ctx.printing.run(ticket.print_job)
     assert failed.status == "failed" and failed.error

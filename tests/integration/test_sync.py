@@ -60,11 +60,10 @@ def test_enrol_push_a_day_pull_bundles_and_sign_in_offline(hq: RunningHq, tmp_pa
     hq.kill()  # offline from here on
     clerk = ctx.session.sign_in("sara", "٤٣٢١")
     assert clerk.display_name == "سارة محمود"
-    services = ctx.sync.bundle("catalogue")
-    assert services is not None and {s["code"] for s in services.payload["services"]} >= {
-        "fines",
-        "clearance",
-    }
+    catalogue = ctx.catalogue.current()  # HQ's signed bundle, kept for offline use
+    assert ctx.sync.bundle("catalogue") is not None
+    assert "(HQ v1)" in ctx.catalogue.version_label()
+    assert {"traffic_fines", "traffic_clearance"} <= {s.code for s in catalogue.services}
     instructions = ctx.sync.bundle("instructions")
     assert instructions is not None
     assert instructions.payload["items"][0]["text_en"] == "Instruction text"
@@ -160,7 +159,7 @@ def test_every_http_call_has_a_timeout(
     ctx = simulated_window(tmp_path / "w")
     ctx.sync.enroll(hq.url, hq.enroll_code())
     ctx.sync.sync_once()
-    answer = ctx.sync.inquire_fines("29001012801235")
+    answer = ctx.sync.inquire_fines(national_id="29001012801235")
     assert answer.source.startswith("SIMULATED")
     assert answer.total_piastres == sum(f.amount_piastres for f in answer.fines)
     assert len(calls) >= 7

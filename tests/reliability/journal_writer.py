@@ -29,7 +29,7 @@ def main() -> None:
     ctx.bus.subscribe(acknowledge)
     print("READY", flush=True)
     while True:
-        ctx.queue.issue_ticket("fines", kiosk=True)
+        ctx.queue.issue_ticket("T", kiosk=True)
 
 
 if __name__ == "__main__":

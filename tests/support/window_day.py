@@ -118,7 +118,7 @@ def drive_day(
             counts.delivered.clear()
             started = time.perf_counter()
         nid = rng.choice(NATIONAL_IDS)
-        submit(lambda c: c.queue.issue_ticket("fines", kiosk=True))
+        submit(lambda c: c.queue.issue_ticket("T", kiosk=True))
         submit(lambda c: c.queue.call_next())
         submit(lambda c, nid=nid: c.identity.capture_national_id(nid))
         submit(lambda c: c.queue.finish_current("served" if rng.random() > 0.06 else "no_show"))

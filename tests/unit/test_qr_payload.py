@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from printing.qr_payload import (
     DocumentFacts,
     InvalidDocument,
+    chain_value,
     details_digest,
     encode,
     verify,
@@ -73,7 +74,7 @@ def test_a_document_issued_after_the_certificate_expired_is_refused() -> None:
 def test_unknown_version_truncated_and_oversized_payloads_are_refused() -> None:
     payload = encode(FACTS, certified_signer(HQ))
     with pytest.raises(InvalidDocument, match="version"):
-        verify(b"\x02" + payload[1:], HQ.public_key())
+        verify(b"\x03" + payload[1:], HQ.public_key())
     with pytest.raises(InvalidDocument, match="truncated"):
         verify(payload[:50], HQ.public_key())
     with pytest.raises(InvalidDocument, match="larger"):
@@ -93,3 +94,18 @@ def test_receipts_without_a_national_id() -> None:
         **{**FACTS.__dict__, "document_type": "receipt", "national_id": "", "sheet_serial": 0}
     )
     assert verify(encode(facts, certified_signer(HQ)), HQ.public_key()).national_id == ""
+
+
+def test_receipts_carry_the_previous_receipts_chain_value() -> None:
+    signer = certified_signer(HQ)
+    first = encode(DocumentFacts(**{**FACTS.__dict__, "document_type": "receipt"}), signer)
+    second_facts = DocumentFacts(
+        **{**FACTS.__dict__, "document_type": "receipt", "previous_chain": chain_value(first)}
+    )
+    second = encode(second_facts, signer)
+    assert verify(second, HQ.public_key()).previous_chain == chain_value(first)
+    # One byte of the carried chain value changed: the signature no longer holds.
+    at = second.index(chain_value(first))
+    forged = second[:at] + bytes([second[at] ^ 1]) + second[at + 1 :]
+    with pytest.raises(InvalidDocument):
+        verify(forged, HQ.public_key())

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton
 
 from counter_app.domain.errors import BilingualError
-from counter_app.domain.text import to_arabic_indic
+from counter_app.domain.text import normalize_digits, to_arabic_indic
 from counter_app.services.identity import IdentityView
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import MessageArea, Panel
@@ -47,11 +47,14 @@ class IdentityPanel(Panel):
         details.addRow(tr("gender", lang), self.gender)
         self.body.addLayout(details)
         self.body.addStretch(1)
+        self.captured_number = ""  # for the services of this visit; gone when it ends
+        self._typed = ""
         self.national_id.returnPressed.connect(self.capture)
         self.capture_button.clicked.connect(self.capture)
 
     def capture(self) -> None:
         text = self.national_id.text()
+        self._typed = text
         self._ops.run(
             lambda c: c.identity.capture_national_id(text),
             success=self._show,
@@ -61,6 +64,7 @@ class IdentityPanel(Panel):
     def clear(self) -> None:
         """The visit ended: nothing about the citizen stays on the screen."""
         self.national_id.clear()
+        self.captured_number = ""
         for label in (self.number, self.birth, self.place, self.gender):
             label.clear()
 
@@ -76,6 +80,9 @@ class IdentityPanel(Panel):
 
     def _show(self, view: IdentityView) -> None:
         self._messages.show_notice(*tr_both("identity_captured"))
+        self.captured_number = (
+            normalize_digits(self._typed.strip()) if view.kind == "national_id" else ""
+        )
         ar = self._lang == "ar"
         self.number.setText(ltr(view.masked_number))
         birth = view.birth_date.strftime("%d/%m/%Y")

@@ -1,0 +1,121 @@
+"""The `certificate` kind: an authority's live answer, printed on security paper.
+
+The traffic clearance certificate ("شهادة براءة ذمة") is issued only when HQ confirms,
+online and moments ago, that the person has no outstanding fine. The clerk scans or
+types the serial of the security sheet in the printer, which must be in this window's
+stock and unused. The certificate's fees join the visit; after the payment commits the
+certificate prints with its signed QR; a printer failure spoils that sheet, and the
+retry takes a new one. Offline it is refused with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from counter_app.domain import national_id
+from counter_app.domain.catalogue import Service
+from counter_app.domain.errors import InputError
+from counter_app.domain.text import clean_name, normalize_digits
+from counter_app.domain.visit import VisitLine, total_of
+from counter_app.services.kinds.fines import clean_query
+from counter_app.services.payment import CertificateOrder
+from counter_app.services.recorder import UnitOfWork
+from counter_app.services.sync import Offline, SyncService
+
+CLEARANCE_FRESH_FOR = timedelta(minutes=15)  # HQ's "nothing outstanding" is that recent
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """HQ said, live, that this person owes nothing."""
+
+    service_code: str
+    national_id: str
+    checked_at: datetime
+    source: str
+
+
+class CertificateKind:
+    kind = "certificate"
+
+    def __init__(self, uow: UnitOfWork, sync: SyncService) -> None:
+        self._uow = uow
+        self._sync = sync
+
+    def check(self, service: Service, number: str) -> Clearance:
+        """Ask the authority through HQ (blocking: the online lane)."""
+        nid = national_id.parse(normalize_digits(number)).number
+        if service.authority != "traffic_prosecution":
+            raise InputError(
+                "service",
+                f"«{service.name_ar}» لا تُطبع في هذا الإصدار بعد: اطلبها للتوصيل",
+                f"'{service.name_en}' cannot be printed at the window yet: request delivery",
+            )
+        try:
+            answer = self._sync.inquire_fines(national_id=nid)
+        except Offline as exc:
+            raise InputError(
+                "offline",
+                f"لا تصدر «{service.name_ar}» دون اتصال بالمركز الرئيسي: يلزم تأكيد مباشر بعدم "
+                "وجود مخالفات. حاول عند عودة الاتصال.",
+                f"'{service.name_en}' is not issued offline: HQ must confirm live that nothing "
+                "is outstanding. Try again when the link is back.",
+            ) from exc
+        if answer.fines:
+            total = sum(f.amount_piastres for f in answer.fines) / 100
+            raise InputError(
+                "outstanding",
+                f"على المواطن {len(answer.fines)} مخالفة غير مسددة ({total:.2f} جنيه): "
+                "تُسدد أولًا ثم تصدر الشهادة",
+                f"The citizen has {len(answer.fines)} unpaid fine(s) (EGP {total:.2f}): pay them "
+                "first, then issue the certificate",
+            )
+        return Clearance(service.code, nid, self._uow.clock.now(), answer.source)
+
+    def order(
+        self,
+        service: Service,
+        clearance: Clearance,
+        *,
+        name: str,
+        plate: str,
+        licence: str,
+        sheet: str,
+    ) -> tuple[list[VisitLine], CertificateOrder]:
+        if self._uow.clock.now() - clearance.checked_at > CLEARANCE_FRESH_FOR:
+            raise InputError(
+                "clearance",
+                "مضى وقت طويل على تأكيد المركز: أعد الاستعلام",
+                "HQ's confirmation is too old: check again",
+            )
+        full_name = clean_name(name, field="name")
+        plate = clean_query("plate", plate) if plate.strip() else ""
+        licence = clean_query("licence", licence) if licence.strip() else ""
+        serial_text = normalize_digits(sheet.strip())
+        if not serial_text.isdigit() or not 0 < int(serial_text) < 2**32:
+            raise InputError(
+                "sheet_serial",
+                "امسح أو اكتب الرقم المسلسل للورقة المؤمنة (أرقام فقط)",
+                "Scan or type the security sheet's serial (digits only)",
+            )
+        lines = [
+            VisitLine(
+                service.code,
+                f"{service.name_ar}: {fee.name_ar}",
+                f"{service.name_en}: {fee.name_en}",
+                fee.amount,
+            )
+            for fee in service.fixed_fees
+        ]
+        order = CertificateOrder(
+            service.code,
+            clearance.national_id,
+            full_name,
+            plate,
+            licence,
+            int(serial_text),
+            service.certificate_valid_days,
+            total_of(lines),
+        )
+        return lines, order

@@ -1,0 +1,266 @@
+"""The visit: one citizen's services in a basket, paid by one confirmation.
+
+The basket lives in memory until it is paid (nothing is owed before the payment); each
+change gives it a new confirmation UUID, and that UUID becomes the payment's identity.
+`pay` runs on the online lane: it authorises the card on the terminal and the prepaid
+card at HQ, records the payment on the write lane, sends the receipt and certificates
+to their printers, opens a separately wired drawer for cash, and settles the fines at
+HQ. A confirmation already paid, or being paid, is never paid twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+
+from counter_app.domain.errors import InputError
+from counter_app.domain.money import Money
+from counter_app.domain.visit import Tender, VisitLine, settle, total_of
+from counter_app.services.kinds.fines import FinesKind
+from counter_app.services.payment import (
+    CertificateOrder,
+    FineToPay,
+    PaymentDone,
+    PaymentRequest,
+    PaymentService,
+    check_approver,
+)
+from counter_app.services.printing import PrintOutcome, PrintService
+from counter_app.services.recorder import UnitOfWork
+from counter_app.services.session import SessionService
+from counter_app.services.sync import Offline, SyncService
+from peripherals.base import DeviceError
+from peripherals.card_terminal import CardTerminal
+from peripherals.cash_drawer import CashDrawer
+from sync.protocol import PrepaidRequest
+
+
+@dataclass
+class Basket:
+    lines: list[VisitLine] = field(default_factory=list)
+    fines: list[FineToPay] = field(default_factory=list)
+    provisional: bool = False
+    certificates: list[CertificateOrder] = field(default_factory=list)
+    confirmation: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def total(self) -> Money:
+        return total_of(self.lines)
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    done: PaymentDone
+    prints: tuple[Future[PrintOutcome], ...]
+    conflicts: tuple[tuple[str, str, str], ...]  # (fine, reason, message) from HQ
+
+
+class VisitService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        session: SessionService,
+        payments: PaymentService,
+        fines: FinesKind,
+        printing: PrintService,
+        sync: SyncService,
+        card_terminal: CardTerminal,
+        drawer: CashDrawer,
+        card_timeout_s: float,
+    ) -> None:
+        self._uow = uow
+        self._session = session
+        self._payments = payments
+        self._fines = fines
+        self._printing = printing
+        self._sync = sync
+        self.card_terminal = card_terminal
+        self.drawer = drawer
+        self._card_timeout_s = card_timeout_s
+        self._lock = threading.Lock()
+        self._paying: set[str] = set()
+        self._paid: dict[str, PaymentOutcome] = {}
+        self.basket = Basket()
+        self.ticket_number: int | None = None
+
+    # ---- the basket (GUI thread; no I/O) ----------------------------------------------
+
+    def add(
+        self,
+        lines: list[VisitLine],
+        *,
+        fines: list[FineToPay] | None = None,
+        provisional: bool = False,
+        certificate: CertificateOrder | None = None,
+    ) -> None:
+        fines = fines or []
+        held = {f.fine_id for f in self.basket.fines}
+        if held & {f.fine_id for f in fines}:
+            raise InputError("fines", "المخالفة مضافة بالفعل", "That fine is already in the visit")
+        if certificate and any(
+            c.sheet_serial == certificate.sheet_serial for c in self.basket.certificates
+        ):
+            raise InputError(
+                "sheet_serial", "هذه الورقة مضافة بالفعل", "That sheet is already in the visit"
+            )
+        self.basket = replace(
+            self.basket,
+            lines=[*self.basket.lines, *lines],
+            fines=[*self.basket.fines, *fines],
+            provisional=self.basket.provisional or provisional,
+            certificates=[*self.basket.certificates, *([certificate] if certificate else [])],
+            confirmation=str(uuid.uuid4()),
+        )
+
+    def remove_service(self, service_code: str) -> None:
+        """Take one service (all its lines) out of the basket."""
+        keep = [line for line in self.basket.lines if line.service_code != service_code]
+        references = {line.reference for line in self.basket.lines} - {
+            line.reference for line in keep
+        }
+        self.basket = replace(
+            self.basket,
+            lines=keep,
+            fines=[f for f in self.basket.fines if f.fine_id not in references],
+            certificates=[c for c in self.basket.certificates if c.service_code != service_code],
+            provisional=self.basket.provisional and any(f for f in self.basket.fines),
+            confirmation=str(uuid.uuid4()),
+        )
+
+    def clear(self) -> None:
+        self.basket = Basket()
+
+    def preview(self, tenders: list[Tender]) -> Money:
+        """The change due for these tenders (refuses as `pay` would)."""
+        return settle(self.basket.lines, tenders).change
+
+    def request(self, tenders: list[Tender]) -> PaymentRequest:
+        """The basket as it stands, frozen with its confirmation, to hand to `pay`."""
+        basket = self.basket
+        return PaymentRequest(
+            basket.confirmation,
+            tuple(basket.lines),
+            tuple(tenders),
+            tuple(basket.fines),
+            basket.provisional,
+            tuple(basket.certificates),
+            self.ticket_number,
+        )
+
+    # ---- paying (online lane) ----------------------------------------------------------
+
+    def pay(self, request: PaymentRequest) -> PaymentOutcome:
+        with self._lock:
+            if request.confirmation in self._paid:
+                return self._paid[request.confirmation]
+            if request.confirmation in self._paying:
+                raise InputError(
+                    "busy", "هذا الدفع قيد التنفيذ بالفعل", "This payment is already under way"
+                )
+            self._paying.add(request.confirmation)
+        try:
+            settle(request.lines, list(request.tenders))  # refuse before touching a card
+            with self._uow.db.read() as tx:
+                recorded = tx.payments.by_uuid(request.confirmation) is not None
+            if not recorded:
+                request = self._authorise(request)
+            done = self._payments.record(request)
+            prints: tuple[Future[PrintOutcome], ...] = ()
+            conflicts: list[tuple[str, str, str]] = []
+            if not done.replayed:
+                jobs = [(done.receipt_job, False)] + [(j, True) for j in done.certificate_jobs]
+                clerk = self._session.current_username()
+                prints = tuple(self._printing.submit(j, clerk, certificate=c) for j, c in jobs)
+                if done.cash_tendered.piastres:
+                    self.drawer.open()
+                if not done.provisional:
+                    conflicts = self._fines.settle_online(done)
+            outcome = PaymentOutcome(done, prints, tuple(conflicts))
+            with self._lock:
+                self._paid[request.confirmation] = outcome
+            return outcome
+        finally:
+            with self._lock:
+                self._paying.discard(request.confirmation)
+
+    def _authorise(self, request: PaymentRequest) -> PaymentRequest:
+        tenders = []
+        for given in request.tenders:
+            reference = given.reference
+            if given.kind == "card" and not reference:
+                reference = self._charge_card(given, request.confirmation)
+            elif given.kind == "prepaid":
+                reference = self._charge_prepaid(given, request)
+            tenders.append(replace(given, reference=reference))
+        return replace(request, tenders=tuple(tenders))
+
+    def _charge_card(self, tender: Tender, confirmation: str) -> str:
+        if self.card_terminal.needs_clerk_code:
+            raise InputError(
+                "approval_code",
+                "اكتب رمز الموافقة الذي طبعته ماكينة البنك",
+                "Type the approval code the bank's terminal printed",
+            )
+        cancel = threading.Event()
+        try:
+            return self.card_terminal.authorise(tender.amount.piastres, confirmation, cancel)
+        except DeviceError as exc:
+            raise InputError(
+                "card", f"لم تتم عملية البطاقة: {exc}", f"The card payment failed: {exc}"
+            ) from exc
+
+    def _charge_prepaid(self, tender: Tender, request: PaymentRequest) -> str:
+        number = "".join(ch for ch in tender.reference if ch.isdigit())
+        if len(number) != 16:
+            raise InputError(
+                "prepaid", "رقم كارت الخدمات 16 رقمًا", "The prepaid card number is 16 digits"
+            )
+        ask = PrepaidRequest(
+            payment_uuid=request.confirmation,
+            card_number=number,
+            amount_piastres=tender.amount.piastres,
+        )
+        try:
+            answer = self._sync.live(lambda c: c.authorise_prepaid(ask))
+        except Offline as exc:
+            raise InputError(
+                "offline",
+                "كارت الخدمات يحتاج موافقة المركز الرئيسي مباشرة، ولا يوجد اتصال الآن: "
+                "ادفع نقدًا أو بالبطاقة البنكية",
+                "A prepaid card needs HQ's live authorisation and the window is offline: "
+                "pay by cash or bank card",
+            ) from exc
+        return f"****{number[-4:]} {answer.authorisation}"
+
+    # ---- after the payment -------------------------------------------------------------
+
+    def reprint_certificate(
+        self, job_id: int, supervisor_username: str, supervisor_pin: str, sheet: int
+    ) -> Future[PrintOutcome]:
+        """A certificate printed again, as a copy on a new sheet, with a supervisor."""
+        clerk = self._session.require_clerk()
+        supervisor = self._session.check_credentials(
+            supervisor_username, supervisor_pin, purpose="reprint"
+        )
+        check_approver(supervisor, clerk.username, clerk.username)
+        self._payments.on_write_lane(
+            lambda rec: rec.record(
+                "approval.granted",
+                {"action": "reprint", "job": job_id, "requested_by": clerk.username},
+                supervisor.username,
+            )
+        )
+        return self._printing.submit_reprint(job_id, clerk.username, sheet=sheet)
+
+    def void(
+        self, receipt_number: int, reason: str, supervisor_username: str, supervisor_pin: str
+    ) -> PaymentOutcome:
+        """A supervisor's credentials, checked; then the void and its receipt."""
+        supervisor = self._session.check_credentials(
+            supervisor_username, supervisor_pin, purpose="void"
+        )
+        done = self._payments.void(receipt_number, reason, supervisor)
+        clerk = self._session.current_username()
+        return PaymentOutcome(done, (self._printing.submit(done.receipt_job, clerk),), ())

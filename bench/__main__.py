@@ -2,13 +2,14 @@
 
 import logging
 
-from bench import hq_ingest, journal, printing, startup, sync_link, window_day
+from bench import hq_ingest, journal, journey, printing, startup, sync_link, window_day
 
 logging.basicConfig(level=logging.WARNING)  # tables only: no library chatter
 
 journal.run()
 startup.run()
 window_day.run()
+journey.run()
 sync_link.run()
 printing.run()
 hq_ingest.run()

@@ -23,10 +23,14 @@ from pathlib import Path
 
 import requests
 from platformdirs import user_data_path
+from sqlalchemy import select
 
+from hq import schema as t
+from hq.adapters.fines import SimulatedTrafficProsecution
 from hq.db import make_engine, migrate
 from hq.keys import create_key_file, load_key_file
 from hq.service import HqService
+from hq.settlement import Settlement
 
 PORT = int(os.environ.get("COUNTER_DEMO_HQ_PORT", "8765"))
 OFFICE = "ASW-0101"
@@ -36,6 +40,9 @@ DEMO_USERS = (
     ("mona", "clerk", "منى عبد الرحمن", "1234"),
     ("ahmed", "supervisor", "أحمد السيد", "9876"),
 )
+
+
+DEMO_PREPAID = "4000000000000002"  # a prepaid service card holding EGP 500
 
 
 def _counter_enrolled() -> bool:
@@ -61,6 +68,15 @@ def _prepare_hq() -> tuple[str, str]:
         for username, role, name, pin in DEMO_USERS:
             service.add_user(username, role, OFFICE, name, pin)
         engine.dispose()
+    engine = make_engine(db_url)
+    migrate(engine)  # a demo HQ kept from an older version gets the newer tables
+    with engine.connect() as conn:
+        has_card = conn.execute(
+            select(t.prepaid_cards.c.number).where(t.prepaid_cards.c.number == DEMO_PREPAID)
+        ).first()
+    if has_card is None:
+        Settlement(engine, SimulatedTrafficProsecution()).add_prepaid_card(DEMO_PREPAID, 50_000)
+    engine.dispose()
     return db_url, str(folder / "hq-signing-key.pem")
 
 

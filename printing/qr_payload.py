@@ -22,7 +22,7 @@ from counter_app.domain.journal import canonical_json, workstation_name
 from sync.protocol import EPOCH as PROTOCOL_EPOCH
 from sync.protocol import b64e, compact_certificate_body
 
-VERSION = 2  # version 1 (no chain field) is still verified
+VERSION = 2  # 2 added the previous receipt's chain value; nothing printed as 1 is in use
 MAX_PAYLOAD_BYTES = 256
 EPOCH = PROTOCOL_EPOCH.date()  # the day count compact formats share
 DOCUMENT_TYPES = {
@@ -135,23 +135,21 @@ def verify(
             "البيانات أكبر من أي وثيقة صحيحة",
             "the payload is larger than any genuine one",
         )
-    if not payload or payload[0] not in (1, VERSION):
+    if not payload or payload[0] != VERSION:
         raise InvalidDocument(
             "version",
             "إصدار غير معروف لرمز الاستجابة",
             f"unknown payload version {payload[0] if payload else '-'}",
         )
     try:
-        version, doc_code, number, serial = _FIXED_HEAD.unpack_from(payload, 0)
+        _version, doc_code, number, serial = _FIXED_HEAD.unpack_from(payload, 0)
         at = _FIXED_HEAD.size
         office = payload[at + 1 : at + 1 + payload[at]].decode("ascii")
         at += 1 + payload[at]
         window, issued, valid_days, national, amount, digest = _FIXED_TAIL.unpack_from(payload, at)
         at += _FIXED_TAIL.size
-        previous = bytes(8)
-        if version >= 2:
-            (previous,) = _CHAIN.unpack_from(payload, at)
-            at += _CHAIN.size
+        (previous,) = _CHAIN.unpack_from(payload, at)
+        at += _CHAIN.size
         ws_key, cert_day, hq_signature = _CERT.unpack_from(payload, at)
         at += _CERT.size
     except (struct.error, IndexError, UnicodeDecodeError) as exc:

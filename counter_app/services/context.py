@@ -121,6 +121,7 @@ class AppContext:
                 make_card_terminal(terminal.backend),
                 make_cash_drawer(config.devices.cash_drawer.backend),
                 terminal.timeout_s,
+                lanes,
             )
             ctx = cls(
                 profile=profile,

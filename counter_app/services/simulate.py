@@ -19,6 +19,7 @@ from counter_app.domain.national_id import GOVERNORATES
 from counter_app.services.clock import SimulatedClock
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_CLERK
+from counter_app.services.simulate_money import MoneyDay, pay_for_visit
 
 OPENING_TIME = time(8, 30)
 
@@ -32,6 +33,7 @@ class SimulatedDay:
     refused_inputs: int = 0
     first_seq: int = 0
     last_seq: int = 0
+    money: MoneyDay = field(default_factory=MoneyDay)
 
     @property
     def entries(self) -> int:
@@ -41,7 +43,8 @@ class SimulatedDay:
         return (
             f"{self.day.isoformat()}: {self.tickets} tickets, {self.served} served, "
             f"{self.no_show} no-show, {self.refused_inputs} refused inputs, "
-            f"{self.entries} journal entries (seq {self.first_seq}-{self.last_seq})"
+            f"{self.entries} journal entries (seq {self.first_seq}-{self.last_seq}); "
+            f"{self.money.line()}"
         )
 
 
@@ -133,7 +136,9 @@ def _serve_one(
         except InputError:
             today.refused_inputs += 1
     ctx.identity.capture_national_id(number)
-    clock.advance(rng.uniform(60, 300))
+    clock.advance(rng.uniform(30, 120))
+    pay_for_visit(ctx, rng, number, today.money)
+    clock.advance(rng.uniform(30, 180))
     ctx.queue.finish_current("served")
     today.served += 1
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -96,6 +97,7 @@ class SyncService:
         self._link = "unknown"
         self._offline_since: str | None = None
         self._problem: BilingualError | None = None
+        self._live = threading.local()
         # Steps run after each pull, before the last push (services.kinds.fines).
         self.after_pull: list[Callable[[], object]] = []
         self._worker: PeriodicWorker | None = None
@@ -404,15 +406,23 @@ class SyncService:
 
         HQ not reached raises `Offline` (the link turns offline); a refusal is `HqRefused`.
         """
-        client = self._client(self._require_enrolment())
+        enrolment = self._require_enrolment()
+        held = getattr(self._live, "client", None)
+        key = (enrolment.hq_url, enrolment.compact_signature)  # a new enrolment, a new client
+        if held is None or held[0] != key:
+            # One client per online-lane thread: its connection to HQ is kept alive
+            # between the inquiry, the payment's settlement and the clearance.
+            held = (key, self._client(enrolment))
+            self._live.client = held
         try:
-            answer = call(client)
+            answer = call(held[1])
         except HqUnavailable as exc:
+            self._live.client = None
+            held[1].close()
             self._set_offline()
             raise Offline() from exc
-        finally:
-            client.close()
-        self._set_online()
+        if self._link != "online" or self._problem is not None:
+            self._set_online()  # the status bar hears of a change, not of every call
         return answer
 
     def inquire_fines(

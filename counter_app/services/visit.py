@@ -19,6 +19,7 @@ from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
 from counter_app.domain.visit import Tender, VisitLine, settle, total_of
 from counter_app.services.kinds.fines import FinesKind
+from counter_app.services.lanes import Lanes
 from counter_app.services.payment import (
     CertificateOrder,
     FineToPay,
@@ -29,7 +30,7 @@ from counter_app.services.payment import (
 )
 from counter_app.services.printing import PrintOutcome, PrintService
 from counter_app.services.recorder import UnitOfWork
-from counter_app.services.session import SessionService
+from counter_app.services.session import Clerk, SessionService
 from counter_app.services.sync import Offline, SyncService
 from peripherals.base import DeviceError
 from peripherals.card_terminal import CardTerminal
@@ -50,11 +51,21 @@ class Basket:
         return total_of(self.lines)
 
 
+Conflict = tuple[str, str, str]  # (fine, reason, message) from HQ
+
+
 @dataclass(frozen=True)
 class PaymentOutcome:
     done: PaymentDone
     prints: tuple[Future[PrintOutcome], ...]
-    conflicts: tuple[tuple[str, str, str], ...]  # (fine, reason, message) from HQ
+    # HQ settles the fines after the clerk has the receipt: the conflicts, when it has.
+    settlement: Future[list[Conflict]]
+
+
+def _settled(conflicts: list[Conflict]) -> Future[list[Conflict]]:
+    future: Future[list[Conflict]] = Future()
+    future.set_result(conflicts)
+    return future
 
 
 class VisitService:
@@ -69,6 +80,7 @@ class VisitService:
         card_terminal: CardTerminal,
         drawer: CashDrawer,
         card_timeout_s: float,
+        lanes: Lanes,
     ) -> None:
         self._uow = uow
         self._session = session
@@ -79,6 +91,7 @@ class VisitService:
         self.card_terminal = card_terminal
         self.drawer = drawer
         self._card_timeout_s = card_timeout_s
+        self._lanes = lanes
         self._lock = threading.Lock()
         self._paying: set[str] = set()
         self._paid: dict[str, PaymentOutcome] = {}
@@ -168,16 +181,16 @@ class VisitService:
                 request = self._authorise(request)
             done = self._payments.record(request)
             prints: tuple[Future[PrintOutcome], ...] = ()
-            conflicts: list[tuple[str, str, str]] = []
+            settlement = _settled([])
             if not done.replayed:
                 jobs = [(done.receipt_job, False)] + [(j, True) for j in done.certificate_jobs]
                 clerk = self._session.current_username()
                 prints = tuple(self._printing.submit(j, clerk, certificate=c) for j, c in jobs)
                 if done.cash_tendered.piastres:
                     self.drawer.open()
-                if not done.provisional:
-                    conflicts = self._fines.settle_online(done)
-            outcome = PaymentOutcome(done, prints, tuple(conflicts))
+                if done.fines and not done.provisional:
+                    settlement = self._lanes.online.submit(self._fines.settle_online, done)
+            outcome = PaymentOutcome(done, prints, settlement)
             with self._lock:
                 self._paid[request.confirmation] = outcome
             return outcome
@@ -244,7 +257,7 @@ class VisitService:
         supervisor = self._session.check_credentials(
             supervisor_username, supervisor_pin, purpose="reprint"
         )
-        check_approver(supervisor, clerk.username, clerk.username)
+        self._checked_approver(supervisor, clerk.username, clerk.username, "reprint")
         self._payments.on_write_lane(
             lambda rec: rec.record(
                 "approval.granted",
@@ -261,6 +274,28 @@ class VisitService:
         supervisor = self._session.check_credentials(
             supervisor_username, supervisor_pin, purpose="void"
         )
-        done = self._payments.void(receipt_number, reason, supervisor)
+        try:
+            done = self._payments.void(receipt_number, reason, supervisor)
+        except InputError as exc:
+            if exc.field == "approver":
+                self._refused_approver(supervisor.username, "void")
+            raise
         clerk = self._session.current_username()
-        return PaymentOutcome(done, (self._printing.submit(done.receipt_job, clerk),), ())
+        return PaymentOutcome(done, (self._printing.submit(done.receipt_job, clerk),), _settled([]))
+
+    def _checked_approver(self, supervisor: Clerk, requester: str, owner: str, action: str) -> None:
+        try:
+            check_approver(supervisor, requester, owner)
+        except InputError:
+            self._refused_approver(supervisor.username, action)
+            raise
+
+    def _refused_approver(self, username: str, action: str) -> None:
+        """Valid credentials that may not approve this: journaled like a wrong PIN."""
+        self._payments.on_write_lane(
+            lambda rec: rec.record(
+                "approval.refused",
+                {"username": username, "reason": "not_allowed", "action": action},
+                "",
+            )
+        )

@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.sign_in)
         self.pages.addWidget(counter)
         self.pages.addWidget(self.lock)
-        self.idle = IdleWatch(ctx.config.ui.idle_lock_minutes, lambda: self.lock_screen("idle"))
+        self.idle = IdleWatch(
+            ctx.config.ui.idle_lock_minutes, lambda: self.lock_screen("idle"), self
+        )
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -278,6 +280,7 @@ class MainWindow(QMainWindow):
             return
         # What was submitted still commits (the lanes finish their work when the
         # workstation closes); nothing more is delivered to a closing window.
+        self.idle.timer.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)

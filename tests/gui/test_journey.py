@@ -149,14 +149,18 @@ def last_receipt_qr(ctx: AppContext) -> bytes:
     printer = ctx.receipt_printer
     assert isinstance(printer, SimulatedReceiptPrinter)
     job = sorted(printer.folder.glob("*.escpos"))[-1]
-    [found] = zxingcpp.read_barcodes(decode(job.read_bytes()).image().convert("L"))
+    [found] = zxingcpp.read_barcodes(
+        decode(job.read_bytes()).image().convert("L"), formats=zxingcpp.BarcodeFormat.QRCode
+    )
     return bytes(found.bytes)
 
 
 def pdf_qr(path: Path) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), f"{tmp}/p"], check=True)
-        [found] = zxingcpp.read_barcodes(Image.open(sorted(Path(tmp).glob("p*.png"))[0]))
+        [found] = zxingcpp.read_barcodes(
+            Image.open(sorted(Path(tmp).glob("p*.png"))[0]), formats=zxingcpp.BarcodeFormat.QRCode
+        )
         return bytes(found.bytes)
 
 
@@ -168,10 +172,11 @@ def wait_printed(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.waitUntil(all_printed, timeout=20000)
 
 
+@pytest.mark.parametrize("lang", ["ar", "en"])
 def test_journey_fines_receipt_certificate_offline_and_back(
-    qtbot: QtBot, hq: RunningHq, tmp_path: Path
+    qtbot: QtBot, hq: RunningHq, tmp_path: Path, lang: str
 ) -> None:
-    window = enrolled_window(qtbot, hq, tmp_path / "w", "ar")
+    window = enrolled_window(qtbot, hq, tmp_path / "w", lang)
     ctx = window.ctx
     hq_key = load_public_key(ctx.sync.enrolment().hq_public_key)  # type: ignore[union-attr]
     try:
@@ -182,7 +187,7 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         capture_person(qtbot, window, citizen)
 
         # Inquire; keep only the first fine selected; pay it in cash with change.
-        screen = inquire_fines(qtbot, window, "journey-1-fines-ar")
+        screen = inquire_fines(qtbot, window, f"journey-1-fines-{lang}")
         assert screen.inquiry is not None and screen.inquiry.live
         fines = screen.inquiry.fines
         for _ in fines[1:]:
@@ -191,8 +196,8 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         assert screen.selected() == [fines[0].fine_id]
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         back_at_counter(qtbot, window)
-        screenshot(window, "journey-2-visit-ar")
-        said = pay(qtbot, window, [("tender_cash", "1000")], "journey-3-tender-cash-ar")
+        screenshot(window, f"journey-2-visit-{lang}")
+        said = pay(qtbot, window, [("tender_cash", "1000")], f"journey-3-tender-cash-{lang}")
         assert "تم الدفع" in said and "Paid" in said
         wait_printed(qtbot, ctx)
         first_qr = last_receipt_qr(ctx)
@@ -201,7 +206,7 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         assert first.amount_piastres == fines[0].amount_piastres + 500  # fine + service fee
 
         # The rest by card: the simulated terminal approves; the receipt chains.
-        screen = inquire_fines(qtbot, window, "journey-4-fines-rest-ar")
+        screen = inquire_fines(qtbot, window, f"journey-4-fines-rest-{lang}")
         assert screen.inquiry is not None
         assert fines[0].fine_id not in {f.fine_id for f in screen.inquiry.fines}
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -211,7 +216,7 @@ def test_journey_fines_receipt_certificate_offline_and_back(
             qtbot,
             window,
             [("tender_cash", ""), ("tender_card", f"{total.as_decimal():.2f}")],
-            "journey-5-tender-card-ar",
+            f"journey-5-tender-card-{lang}",
         )
         assert "Paid" in said
         wait_printed(qtbot, ctx)
@@ -229,10 +234,10 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         press(qtbot, Qt.Key.Key_Return)  # no plate
         press(qtbot, Qt.Key.Key_Return)  # no licence
         typed(qtbot, str(DEMO_SHEETS[0] + 4))
-        shot(window, "journey-6-certificate-ar")
+        shot(window, f"journey-6-certificate-{lang}")
         press(qtbot, Qt.Key.Key_Return)
         back_at_counter(qtbot, window)
-        said = pay(qtbot, window, [], "journey-7-tender-certificate-ar")
+        said = pay(qtbot, window, [], f"journey-7-tender-certificate-{lang}")
         assert "Paid" in said
         wait_printed(qtbot, ctx)
         documents = ctx.printing.document_printer
@@ -240,7 +245,7 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         facts = verify(pdf_qr(sorted(documents.folder.glob("*.pdf"))[-1]), hq_key)
         assert facts.document_type == "clearance_certificate"
         assert (facts.national_id, facts.sheet_serial) == (citizen, DEMO_SHEETS[0] + 4)
-        screenshot(window, "journey-8-paid-ar")
+        screenshot(window, f"journey-8-paid-{lang}")
 
         # A second citizen, asked about while online; then HQ stops.
         key(qtbot, window, Qt.Key.Key_F3)
@@ -248,19 +253,20 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         key(qtbot, window, Qt.Key.Key_F2)
         other = person_with_fines(2, skip=1)
         capture_person(qtbot, window, other)
-        screen = inquire_fines(qtbot, window, "journey-9-fines-other-ar")
+        screen = inquire_fines(qtbot, window, f"journey-9-fines-other-{lang}")
         assert screen.inquiry is not None
         other_fines = screen.inquiry.fines
         press(qtbot, Qt.Key.Key_Escape)
         back_at_counter(qtbot, window)
         hq.kill()
 
-        screen = inquire_fines(qtbot, window, "journey-10-fines-offline-ar")
+        screen = inquire_fines(qtbot, window, f"journey-10-fines-offline-{lang}")
         assert screen.inquiry is not None and not screen.inquiry.live
-        assert "آخر استعلام محفوظ" in screen.source.text()
+        saved = "آخر استعلام محفوظ" if lang == "ar" else "last saved inquiry"
+        assert saved in screen.source.text()
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         back_at_counter(qtbot, window)
-        said = pay(qtbot, window, [], "journey-11-tender-offline-ar")
+        said = pay(qtbot, window, [], f"journey-11-tender-offline-{lang}")
         assert "provisionally" in said
         wait_printed(qtbot, ctx)
         assert verify(last_receipt_qr(ctx), hq_key).document_type == "receipt"
@@ -269,7 +275,7 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         cert = dialog(qtbot, window, CertificateScreen)
         press(qtbot, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: "offline" in cert.messages.text(), timeout=20000)  # type: ignore[attr-defined]
-        shot(window, "journey-12-certificate-refused-ar")
+        shot(window, f"journey-12-certificate-refused-{lang}")
         press(qtbot, Qt.Key.Key_Escape)
         back_at_counter(qtbot, window)
 

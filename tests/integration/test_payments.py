@@ -45,7 +45,7 @@ def receipt_qr(ctx: AppContext) -> bytes:
     assert isinstance(printer, SimulatedReceiptPrinter)
     job = sorted(printer.folder.glob("*.escpos"))[-1]
     image = decode(job.read_bytes()).image().convert("L")
-    found = zxingcpp.read_barcodes(image)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert found, "no QR on the receipt"
     return bytes(found[0].bytes)
 
@@ -54,6 +54,7 @@ def pay(ctx: AppContext, tenders: list[Tender]) -> PaymentDone:
     outcome = ctx.visit.pay(ctx.visit.request(tenders))
     for printed in outcome.prints:
         assert printed.result().status == "printed"
+    outcome.settlement.result()  # HQ settles right after the receipt
     ctx.visit.clear()
     return outcome.done
 

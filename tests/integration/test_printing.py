@@ -176,7 +176,10 @@ def read_pdf_qr(path: Path) -> bytes:
     """Render the PDF with poppler and read its QR with zxing-cpp (an independent decoder)."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), f"{tmp}/page"], check=True)
-        [result] = zxingcpp.read_barcodes(Image.open(sorted(Path(tmp).glob("page*.png"))[0]))
+        [result] = zxingcpp.read_barcodes(
+            Image.open(sorted(Path(tmp).glob("page*.png"))[0]),
+            formats=zxingcpp.BarcodeFormat.QRCode,
+        )
         return bytes(result.bytes)
 
 

@@ -74,7 +74,7 @@ def test_a_document_issued_after_the_certificate_expired_is_refused() -> None:
 def test_unknown_version_truncated_and_oversized_payloads_are_refused() -> None:
     payload = encode(FACTS, certified_signer(HQ))
     with pytest.raises(InvalidDocument, match="version"):
-        verify(b"\x03" + payload[1:], HQ.public_key())
+        verify(b"\x01" + payload[1:], HQ.public_key())
     with pytest.raises(InvalidDocument, match="truncated"):
         verify(payload[:50], HQ.public_key())
     with pytest.raises(InvalidDocument, match="larger"):

@@ -77,8 +77,8 @@ class LockPanel(QWidget):
 class IdleWatch(QObject):
     """Calls `idle()` after `minutes` without a key press or click anywhere in the app."""
 
-    def __init__(self, minutes: int, idle: Callable[[], None]) -> None:
-        super().__init__()
+    def __init__(self, minutes: int, idle: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)  # goes with the window
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(minutes * 60_000)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QWidget
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton,
 from counter_app.domain.catalogue import Catalogue, Service
 from counter_app.domain.errors import InputError
 from counter_app.services.printing import PrintOutcome
-from counter_app.services.visit import PaymentOutcome
+from counter_app.services.visit import Conflict, PaymentOutcome
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import MessageArea, Panel
 from counter_app.ui.screens.approval import VoidDialog
@@ -25,9 +26,10 @@ from counter_app.ui.strings import tr, tr_both
 from counter_app.ui.widgets import named
 
 SERVICE_ROLE = Qt.ItemDataRole.UserRole
+T = TypeVar("T")
 
 
-def _given(future: Future[PrintOutcome], _ctx: object) -> Future[PrintOutcome]:
+def _given(future: Future[T], _ctx: object) -> Future[T]:
     return future
 
 
@@ -161,15 +163,23 @@ class VisitPanel(Panel):
             tr(key, "ar", receipt=done.receipt_number, change=done.change.format("ar")),
             tr(key, "en", receipt=done.receipt_number, change=done.change.format("en")),
         )
-        for fine_id, _reason, message in outcome.conflicts:
+        receipt = done.receipt_number
+        self._ops.watch(
+            partial(_given, outcome.settlement),
+            success=lambda conflicts: self._conflicts(receipt, conflicts),
+        )
+        self._watch_prints(outcome)
+
+    def _conflicts(self, receipt: int, conflicts: list[Conflict]) -> None:
+        """HQ could not settle some fines just paid: the clerk must know at once."""
+        for fine_id, _reason, message in conflicts:
             self._messages.show_error(
                 InputError(
                     "conflict",
-                    tr("paid_conflict", "ar", receipt=done.receipt_number, message=fine_id),
-                    tr("paid_conflict", "en", receipt=done.receipt_number, message=message),
+                    tr("paid_conflict", "ar", receipt=receipt, message=fine_id),
+                    tr("paid_conflict", "en", receipt=receipt, message=message),
                 )
             )
-        self._watch_prints(outcome)
 
     def _watch_prints(self, outcome: PaymentOutcome) -> None:
         for future in outcome.prints:

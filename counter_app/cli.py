@@ -275,6 +275,13 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.command == "print-jobs":
             if args.reprint is not None:
+                if ctx.printing.is_certificate(args.reprint):
+                    raise InputError(
+                        "job",
+                        "تُطبع الشهادة مرة أخرى من الشباك بموافقة المشرف (Ctrl+P)",
+                        "A certificate is printed again at the window, with a supervisor "
+                        "(Ctrl+P), never from the command line",
+                    )
                 outcome = ctx.printing.reprint(args.reprint, "system")
                 print(
                     f"job {outcome.job_id}: {outcome.status} (copy {outcome.copy_number})"

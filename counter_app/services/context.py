@@ -12,6 +12,7 @@ from counter_app.services.config import CounterConfig, load_config
 from counter_app.services.events import EventBus
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
+from counter_app.services.instructions import InstructionService
 from counter_app.services.kinds.certificate import CertificateKind
 from counter_app.services.kinds.fines import FinesKind
 from counter_app.services.lanes import Lanes
@@ -57,6 +58,7 @@ class AppContext:
     fines: FinesKind
     certificates: CertificateKind
     visit: VisitService
+    instructions: InstructionService
     lock: InstanceLock | None = field(default=None)
 
     @classmethod
@@ -110,6 +112,7 @@ class AppContext:
             payments = PaymentService(uow, session, printing, config, lanes)
             fines = FinesKind(uow, sync, payments)
             sync.after_pull.append(fines.settle_waiting)
+            sync.after_pull.append(payments.purge_citizen_data)
             terminal = config.devices.card_terminal
             visit = VisitService(
                 uow,
@@ -150,6 +153,7 @@ class AppContext:
                 fines=fines,
                 certificates=CertificateKind(uow, sync),
                 visit=visit,
+                instructions=InstructionService(uow, session, sync),
                 lock=lock,
             )
             log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)

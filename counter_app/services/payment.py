@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from counter_app.domain.errors import InputError
@@ -460,6 +460,25 @@ class PaymentService:
         with self._uow.db.read() as tx:
             payment = tx.payments.by_receipt(number)
         return Money(payment.total) if payment and payment.status == "paid" else None
+
+    def purge_citizen_data(self, today: date | None = None) -> int:
+        """Forget citizen data held longer than the retention period and already at HQ
+        (DESIGN.md rule 11). Returns how many records and saved inquiries went."""
+        today = today or self._uow.clock.now().date()
+        before = (today - timedelta(days=self._config.retention.citizen_data_days)).isoformat()
+        acked = self._uow.acked_seq
+
+        def work(rec: Recorder) -> int:
+            count = rec.tx.payments.purge_citizens(before, acked)
+            if count:
+                rec.record("citizen.purged", {"before": before, "count": count}, "system")
+            return count
+
+        return self.on_write_lane(work)
+
+    def last_certificate_number(self) -> int:
+        with self._uow.db.read() as tx:
+            return tx.payments.last_certificate_number()
 
     # ---- HQ's settlement ---------------------------------------------------------------
 

@@ -139,6 +139,9 @@ class PrintService:
             raise RuntimeError("PrintService.run() on the write lane: use submit()")
         return self.submit(job_id, clerk).result()
 
+    def is_certificate(self, job_id: int) -> bool:
+        return self._is_certificate(job_id)
+
     def _is_certificate(self, job_id: int) -> bool:
         return bool(self._job(job_id).kind == "clearance_certificate")
 
@@ -197,10 +200,13 @@ class PrintService:
                 raise InputError(
                     "job", "مهمة الطباعة غير موجودة", f"Print job {job_id} does not exist"
                 )
-            # Every reprint is a copy: a failed job may have put half a receipt on paper.
-            copies = job.copies + 1
+            # Every reprint of a receipt is a copy: a failed job may have put half a receipt
+            # on paper. A certificate whose sheet failed was never handed out (that sheet
+            # is recorded spoiled): printing it on a new sheet is the original, not a copy.
+            certificate = job.kind == "clearance_certificate"
+            copies = job.copies if certificate and job.status == "failed" else job.copies + 1
             new_sheet = job.sheet_serial
-            if job.kind == "clearance_certificate":
+            if certificate:
                 new_sheet = check_sheet(rec, sheet) if sheet is not None else _next_sheet(rec)
             entry = rec.record(
                 "print.reprint", {"job": job_id, "copy": copies, "sheet": new_sheet}, clerk
@@ -208,7 +214,7 @@ class PrintService:
             rec.tx.printing.set_status(
                 job_id, "pending", entry.seq, copies=copies, sheet_serial=new_sheet
             )
-            if job.kind == "clearance_certificate" and new_sheet is not None:
+            if certificate and new_sheet is not None:
                 rec.tx.printing.mark_sheet(new_sheet, "assigned", job_id, entry.seq)
             return copies
 

@@ -68,6 +68,11 @@ class UnitOfWork:
             tx.set_fact(LAST_ACKED_SEQ, str(seq))
         self._acked = seq
 
+    @property
+    def acked_seq(self) -> int:
+        """The highest entry HQ is known to hold."""
+        return self._acked
+
     def waiting_to_sync(self) -> int:
         with self.db.read() as tx:
             return tx.journal.count_after(self._acked)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
+from counter_app.domain.text import normalize_digits
 from counter_app.domain.visit import Tender, VisitLine, settle, total_of
 from counter_app.services.kinds.fines import FinesKind
 from counter_app.services.lanes import Lanes
@@ -249,23 +250,60 @@ class VisitService:
 
     # ---- after the payment -------------------------------------------------------------
 
-    def reprint_certificate(
-        self, job_id: int, supervisor_username: str, supervisor_pin: str, sheet: int
+    def print_certificate_again(
+        self,
+        number: int,
+        sheet_text: str,
+        supervisor_username: str = "",
+        supervisor_pin: str = "",
     ) -> Future[PrintOutcome]:
-        """A certificate printed again, as a copy on a new sheet, with a supervisor."""
+        """A certificate on a new sheet: after a printer failure (that sheet is spoiled) the
+        clerk alone; a copy of one already printed only with a supervisor's credentials."""
         clerk = self._session.require_clerk()
-        supervisor = self._session.check_credentials(
-            supervisor_username, supervisor_pin, purpose="reprint"
-        )
-        self._checked_approver(supervisor, clerk.username, clerk.username, "reprint")
-        self._payments.on_write_lane(
-            lambda rec: rec.record(
-                "approval.granted",
-                {"action": "reprint", "job": job_id, "requested_by": clerk.username},
-                supervisor.username,
+        sheet = normalize_digits(sheet_text.strip())
+        if not sheet.isdigit():
+            raise InputError(
+                "sheet_serial",
+                "امسح أو اكتب الرقم المسلسل للورقة المؤمنة الجديدة",
+                "Scan or type the new security sheet's serial",
             )
-        )
-        return self._printing.submit_reprint(job_id, clerk.username, sheet=sheet)
+        with self._uow.db.read() as tx:
+            issued = tx.payments.certificate_by_number(number)
+            job = tx.printing.job(issued["job_id"]) if issued else None
+            citizen = tx.payments.citizen(issued["citizen_id"]) if issued else None
+        if issued is None or job is None:
+            raise InputError(
+                "certificate",
+                f"لا توجد شهادة رقم {number} في هذا الشباك",
+                f"There is no certificate {number} at this window",
+            )
+        if citizen is None or not citizen["national_id"]:
+            raise InputError(
+                "certificate",
+                f"حُذفت بيانات المواطن للشهادة رقم {number} بعد مدة الحفظ: لا تُطبع مرة أخرى",
+                f"The citizen's data for certificate {number} was purged after the retention "
+                "period: it cannot be printed again",
+            )
+        if job.status == "printed":
+            supervisor = self._session.check_credentials(
+                supervisor_username, supervisor_pin, purpose="reprint"
+            )
+            self._checked_approver(supervisor, clerk.username, clerk.username, "reprint")
+            self._payments.on_write_lane(
+                lambda rec: rec.record(
+                    "approval.granted",
+                    {"action": "reprint", "certificate": number, "requested_by": clerk.username},
+                    supervisor.username,
+                )
+            )
+        return self._printing.submit_reprint(job.id, clerk.username, sheet=int(sheet))
+
+    def certificate_needs_supervisor(self, number: int) -> bool:
+        """Whether printing this certificate again is a copy (a supervisor approves)."""
+        with self._uow.db.read() as tx:
+            issued = tx.payments.certificate_by_number(number)
+            job = tx.printing.job(issued["job_id"]) if issued else None
+        return job is not None and job.status == "printed"
 
     def void(
         self, receipt_number: int, reason: str, supervisor_username: str, supervisor_pin: str

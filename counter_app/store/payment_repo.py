@@ -202,6 +202,15 @@ class PaymentRepository:
         )
         return [dict(row._mapping) for row in rows]
 
+    def certificate_by_number(self, number: int) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            select(certificates).where(certificates.c.number == number)
+        ).first()
+        return None if row is None else dict(row._mapping)
+
+    def last_certificate_number(self) -> int:
+        return int(self._conn.execute(select(func.max(certificates.c.number))).scalar() or 0)
+
     def certificate_by_job(self, job_id: int) -> dict[str, Any] | None:
         row = self._conn.execute(
             select(certificates).where(certificates.c.job_id == job_id)

@@ -142,7 +142,9 @@ class MainWindow(QMainWindow):
             ("menu_visit", "pay", "F8", self.visit.pay),
             ("menu_visit", "remove_service", "Delete", self.visit.remove_selected),
             ("menu_visit", "void_payment", "Ctrl+Shift+V", self.visit.void),
+            ("menu_visit", "reprint_certificate", "Ctrl+P", self.visit.print_certificate_again),
             ("menu_session", "lock_screen", "Ctrl+L", lambda: self.lock_screen("shortcut")),
+            ("menu_session", "instructions_key", "Ctrl+Shift+I", self.visit.instructions),
             ("menu_session", "sync_now", "F9", self.sync_now),
             ("menu_session", "check_hq", "Ctrl+H", self.check_hq),
             ("menu_session", "sign_out", "Ctrl+Shift+O", self.sign_out),
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(COUNTER_PAGE)
         self.idle.timer.start()
         self.focus_identity()
+        self.ops.query(lambda c: c.instructions.pending(), success=self.visit.show_waiting)
 
     def lock_screen(self, reason: str) -> None:
         if self.pages.currentIndex() == COUNTER_PAGE:
@@ -215,6 +218,8 @@ class MainWindow(QMainWindow):
             self.visit.clear()
         if self.pages.currentIndex() == COUNTER_PAGE and change.touches("ticket.", "shift."):
             self.ops.query(lambda c: c.queue.snapshot(), success=self._queue_snapshot)
+        if self.pages.currentIndex() == COUNTER_PAGE and change.touches("bundle.applied"):
+            self.ops.query(lambda c: c.instructions.pending(), success=self.visit.show_waiting)
 
     def _queue_snapshot(self, snapshot: QueueSnapshot) -> None:
         self.shift_open = snapshot.shift_open

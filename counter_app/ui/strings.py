@@ -185,6 +185,35 @@ _TEXT: dict[str, tuple[str, str]] = {
         "أُلغي الإيصال رقم {receipt}؛ طُبع إيصال الإلغاء رقم {void}. رد للمواطن {amount}",
         "Receipt {receipt} voided; void receipt {void} printed. Give back {amount}",
     ),
+    "reprint_title": ("طباعة شهادة مرة أخرى", "Print a certificate again"),
+    "reprint_certificate": ("طباعة شهادة مرة أخرى (Ctrl+P)", "Print a certificate again (Ctrl+P)"),
+    "certificate_number": ("رقم الشهادة", "Certificate number"),
+    "print_again": ("طباعة (Enter)", "Print (Enter)"),
+    "printing_again": ("جارٍ طباعة الشهادة…", "Printing the certificate…"),
+    "reprint_is_copy": (
+        "طُبعت هذه الشهادة من قبل: الطباعة الجديدة نسخة وتحتاج موافقة المشرف.",
+        "This certificate was printed before: printing it again is a copy and needs a supervisor.",
+    ),
+    "certificate_not_printed": (
+        "لم تُطبع الشهادة ({reason}) وسُجلت الورقة {sheet} تالفة. أصلح الطابعة، ثم Ctrl+P "
+        "وامسح ورقة جديدة.",
+        "The certificate did not print ({reason}); sheet {sheet} is recorded spoiled. Fix the "
+        "printer, then Ctrl+P and scan a new sheet.",
+    ),
+    "certificate_printed": (
+        "طُبعت الشهادة على الورقة {sheet}",
+        "The certificate printed on sheet {sheet}",
+    ),
+    "instructions_title": ("تعليمات من المركز الرئيسي", "Instructions from HQ"),
+    "instructions_key": ("تعليمات المركز (Ctrl+Shift+I)", "HQ's instructions (Ctrl+Shift+I)"),
+    "instruction_note": ("ملاحظتك (مطلوبة عند الاعتراض)", "Your note (needed to dispute)"),
+    "instruction_accept": ("قبول (Enter)", "Accept (Enter)"),
+    "instruction_dispute": ("اعتراض (Ctrl+D)", "Dispute (Ctrl+D)"),
+    "instructions_waiting": (
+        "تعليمات من المركز تنتظر ردك ({n}): Ctrl+Shift+I",
+        "Instructions from HQ wait for your answer ({n}): Ctrl+Shift+I",
+    ),
+    "no_instructions": ("لا توجد تعليمات تنتظر الرد", "No instruction waits for an answer"),
     "locked_title": ("الشاشة مقفلة", "Screen locked"),
     "locked_hint": (
         "الوردية ما زالت مفتوحة. يعود الموظف برقمه السري، أو يتسلم موظف آخر الشباك.",

@@ -23,6 +23,7 @@ from counter_app.services.demo import DEMO_SHEETS
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.screens.certificate import CertificateScreen
 from counter_app.ui.screens.fines import FinesScreen
+from counter_app.ui.screens.instructions import InstructionDialog
 from counter_app.ui.screens.picker import ServicePicker
 from counter_app.ui.screens.tender import TenderDialog
 from hq.adapters.fines import SimulatedTrafficProsecution
@@ -307,6 +308,28 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         instructions = ctx.sync.bundle("instructions")
         assert instructions is not None
         assert any(other_fines[0].fine_id in i["text_en"] for i in instructions.payload["items"])
+
+        # The clerk sees HQ's instruction, reads it and accepts it: journaled for HQ.
+        qtbot.waitUntil(lambda: "Ctrl+Shift+I" in window.messages.text(), timeout=5000)
+        shot(window, f"journey-13-instruction-waiting-{lang}")
+        key(
+            qtbot,
+            window,
+            Qt.Key.Key_I,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        answer = dialog(qtbot, window, InstructionDialog)
+        assert isinstance(answer, InstructionDialog)
+        assert other_fines[0].fine_id in answer.instruction.text_en
+        shot(window, f"journey-14-instruction-{lang}")
+        typed(qtbot, "refund 50 EGP given")
+        press(qtbot, Qt.Key.Key_Return)
+        back_at_counter(qtbot, window)
+        settle(qtbot, window)
+        assert ctx.instructions.pending() == []
+        with ctx.db.read() as tx:
+            accepted = [e for e in tx.journal.entries() if e.entry_type == "instruction.accepted"]
+        assert accepted and "refund" in accepted[-1].payload
     finally:
         window.close()
         ctx.close()

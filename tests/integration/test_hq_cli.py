@@ -63,3 +63,37 @@ def test_init_office_codes_users_and_refusals(tmp_path: Path) -> None:
     assert hq(tmp_path, "alarms").stdout == ""
     no_key = hq(tmp_path, "--key-file", "missing.pem", "alarms")
     assert no_key.returncode == 2 and "hq-server init" in no_key.stderr
+
+
+def test_catalogue_import_names_every_bad_field_and_versions_a_good_one(tmp_path: Path) -> None:
+    import json
+
+    from resources import default_catalogue_path
+
+    assert hq(tmp_path, "init").returncode == 0
+    shown = hq(tmp_path, "catalogue", "show")
+    assert shown.returncode == 0 and "catalogue version 1" in shown.stdout
+    assert "traffic_clearance" in shown.stdout and "EGP 30.00" in shown.stdout
+
+    document = json.loads(default_catalogue_path().read_text(encoding="utf-8"))
+    document["services"][1]["fees"][0]["piastres"] = -5
+    document["services"][2]["group"] = "Z"
+    del document["services"][3]["kind"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    refused = hq(tmp_path, "catalogue", "import", str(bad))
+    assert refused.returncode == 2
+    for field in ("services[1].fees[0].piastres", "services[3].kind"):
+        assert field in refused.stderr
+    assert "catalogue version 1" in hq(tmp_path, "catalogue", "show").stdout  # unchanged
+
+    document = json.loads(default_catalogue_path().read_text(encoding="utf-8"))
+    document["version_label"] = "Aswan fees 2027"
+    document["services"][0]["fees"][0]["piastres"] = 750
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    imported = hq(tmp_path, "catalogue", "import", str(good))
+    assert imported.returncode == 0 and "catalogue version 2 imported" in imported.stdout
+    shown = hq(tmp_path, "catalogue", "show").stdout
+    assert "Aswan fees 2027" in shown and "service_fee EGP 7.50" in shown
+    assert hq(tmp_path, "catalogue", "import", str(tmp_path / "missing.json")).returncode == 2

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import zxingcpp
+from sqlalchemy import text as text_sql
 
 from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
@@ -19,10 +21,12 @@ from counter_app.services.demo import DEMO_SHEETS
 from counter_app.services.payment import PaymentDone
 from hq.adapters.fines import SimulatedTrafficProsecution
 from hq.settlement import Settlement
+from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter
 from printing.qr_payload import chain_value, verify
 from sync.protocol import FineToSettle, SettleRequest, load_public_key
 from tests.helpers import open_demo
+from tests.integration.test_printing import read_pdf_qr
 from tests.support.escpos_decode import decode
 from tests.support.fines_people import person_with_fines, person_without_fines
 from tests.support.hq_server import RunningHq
@@ -267,3 +271,70 @@ def test_free_text_person_data_never_reaches_the_journal(window: AppContext) -> 
     with ctx.db.read() as tx:
         payloads = " ".join(e.payload for e in tx.journal.entries())
     assert person not in payloads and "سعاد" not in payloads and "12345678" not in payloads
+
+
+def test_a_failed_certificate_prints_on_a_new_sheet_and_a_copy_needs_a_supervisor(
+    window: AppContext,
+) -> None:
+    ctx = window
+    documents = ctx.printing.document_printer
+    assert isinstance(documents, FileDocumentPrinter)
+    service = ctx.catalogue.current().service("traffic_clearance")
+    clearance = ctx.certificates.check(service, person_without_fines())
+    first_sheet = DEMO_SHEETS[0] + 10
+    lines, order = ctx.certificates.order(
+        service, clearance, name="هدى سمير", plate="", licence="", sheet=str(first_sheet)
+    )
+    ctx.visit.add(lines, certificate=order)
+    documents.fail_next = "paper jam in tray 2"
+    outcome = ctx.visit.pay(ctx.visit.request([Tender("cash", ctx.visit.basket.total)]))
+    ctx.visit.clear()
+    failed = outcome.prints[1].result()
+    assert failed.status == "failed" and failed.sheet_serial == first_sheet
+    with ctx.db.read() as tx:
+        assert tx.printing.sheet_status(first_sheet) == "spoiled"
+    number = ctx.payments.last_certificate_number()
+
+    # The retry after a failure: the clerk alone, a new sheet, the original (no COPY).
+    with pytest.raises(InputError):
+        ctx.visit.print_certificate_again(number, str(first_sheet)).result()  # spoiled sheet
+    retry = ctx.visit.print_certificate_again(number, str(first_sheet + 1)).result()
+    assert retry.status == "printed" and retry.copy_number == 0
+    assert retry.sheet_serial == first_sheet + 1
+
+    # Once printed, another print is a copy: only with a supervisor who is not the clerk.
+    with pytest.raises(InputError):
+        ctx.visit.print_certificate_again(number, str(first_sheet + 2))
+    with pytest.raises(InputError):
+        ctx.visit.print_certificate_again(number, str(first_sheet + 2), "mona", "1234")
+    copy = ctx.visit.print_certificate_again(number, str(first_sheet + 2), *SUPERVISOR).result()
+    assert copy.status == "printed" and copy.copy_number == 1
+    facts = verify(
+        read_pdf_qr(sorted(documents.folder.glob("*.pdf"))[-1]),
+        load_public_key(ctx.sync.enrolment().hq_public_key),  # type: ignore[union-attr]
+    )
+    assert facts.sheet_serial == first_sheet + 2
+
+
+def test_citizen_data_is_purged_after_sync_and_the_retention_period(window: AppContext) -> None:
+    ctx = window
+    service = ctx.catalogue.current().service("traffic_clearance")
+    person = person_without_fines()
+    clearance = ctx.certificates.check(service, person)
+    lines, order = ctx.certificates.order(
+        service, clearance, name="كريم عادل", plate="", licence="", sheet=str(DEMO_SHEETS[0] + 20)
+    )
+    ctx.visit.add(lines, certificate=order)
+    pay(ctx, [Tender("cash", ctx.visit.basket.total)])
+    number = ctx.payments.last_certificate_number()
+    today = ctx.clock.now().date()
+    assert ctx.payments.purge_citizen_data(today + timedelta(days=40)) == 0  # not at HQ yet
+    ctx.sync.sync_once()
+    assert ctx.payments.purge_citizen_data(today) == 0  # at HQ, but kept 30 days
+    assert ctx.payments.purge_citizen_data(today + timedelta(days=40)) >= 1
+    with ctx.db.read() as tx:
+        text = " ".join(str(v) for v in tx.conn.execute(text_sql("SELECT * FROM citizen_records")))
+    assert person not in text and "كريم" not in text
+    with pytest.raises(InputError) as refused:
+        ctx.visit.print_certificate_again(number, str(DEMO_SHEETS[0] + 21), *SUPERVISOR)
+    assert "purged" in refused.value.message_en

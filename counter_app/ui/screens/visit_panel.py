@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton,
 
 from counter_app.domain.catalogue import Catalogue, Service
 from counter_app.domain.errors import InputError
+from counter_app.services.instructions import Instruction
 from counter_app.services.printing import PrintOutcome
 from counter_app.services.visit import Conflict, PaymentOutcome
 from counter_app.ui.ops import OpRunner
@@ -20,7 +21,9 @@ from counter_app.ui.panels.common import MessageArea, Panel
 from counter_app.ui.screens.approval import VoidDialog
 from counter_app.ui.screens.certificate import CertificateScreen
 from counter_app.ui.screens.fines import FinesScreen
+from counter_app.ui.screens.instructions import InstructionDialog
 from counter_app.ui.screens.picker import ServicePicker
+from counter_app.ui.screens.reprint import ReprintDialog
 from counter_app.ui.screens.tender import TenderDialog
 from counter_app.ui.strings import tr, tr_both
 from counter_app.ui.widgets import named
@@ -186,6 +189,16 @@ class VisitPanel(Panel):
             self._ops.watch(partial(_given, future), success=self._printed)
 
     def _printed(self, printed: PrintOutcome) -> None:
+        if printed.status != "printed" and printed.sheet_serial is not None:
+            values = {"reason": printed.error or "", "sheet": printed.sheet_serial}
+            self._messages.show_error(
+                InputError(
+                    "printer",
+                    tr("certificate_not_printed", "ar", **values),
+                    tr("certificate_not_printed", "en", **values),
+                )
+            )
+            return
         if printed.status != "printed":
             reason = printed.error or ""
             self._messages.show_error(
@@ -194,6 +207,38 @@ class VisitPanel(Panel):
                     tr("print_failed", "ar", reason=reason),
                     tr("print_failed", "en", reason=reason),
                 )
+            )
+
+    def print_certificate_again(self) -> None:
+        self._show(ReprintDialog(self._window, self._ops, self._lang, self._reprinted))
+
+    def _reprinted(self, printed: PrintOutcome) -> None:
+        if printed.status == "printed":
+            self._messages.show_notice(
+                *(
+                    tr("certificate_printed", lang, sheet=printed.sheet_serial)
+                    for lang in ("ar", "en")
+                )
+            )
+        else:
+            self._printed(printed)
+
+    def instructions(self) -> None:
+        self._ops.query(lambda c: c.instructions.pending(), success=self._answer_first)
+
+    def _answer_first(self, pending: list[Instruction]) -> None:
+        if not pending:
+            self._messages.show_notice(*tr_both("no_instructions"))
+            return
+        self._show(
+            InstructionDialog(self._window, self._ops, self._lang, pending[0], self.instructions)
+        )
+
+    def show_waiting(self, pending: list[Instruction]) -> None:
+        """Tell the clerk HQ's instructions wait, whatever else the band said."""
+        if pending and self.dialog is None:
+            self._messages.show_error(
+                InputError("instructions", *tr_both("instructions_waiting", n=len(pending)))
             )
 
     def void(self) -> None:

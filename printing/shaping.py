@@ -13,6 +13,7 @@ than the package's faster top-level `get_display`: the latter does not mirror br
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import arabic_reshaper
 from bidi.algorithm import get_display
@@ -23,8 +24,12 @@ _BIDI_CONTROLS = dict.fromkeys(
 )
 
 
+@lru_cache(maxsize=4096)
 def visual(text: str) -> str:
-    """`text` in visual order with Arabic letters joined, ready to draw left to right."""
+    """`text` in visual order with Arabic letters joined, ready to draw left to right.
+
+    Cached: labels, office names and amounts repeat on every receipt and certificate, and
+    shaping costs a millisecond a line."""
     return str(get_display(arabic_reshaper.reshape(text))).translate(_BIDI_CONTROLS)
 
 

@@ -151,7 +151,7 @@ class AppContext:
                 catalogue=catalogue,
                 payments=payments,
                 fines=fines,
-                certificates=CertificateKind(uow, sync),
+                certificates=CertificateKind(uow, sync, visit.wait_for_settlements),
                 visit=visit,
                 instructions=InstructionService(uow, session, sync),
                 lock=lock,

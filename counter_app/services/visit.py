@@ -10,6 +10,7 @@ HQ. A confirmation already paid, or being paid, is never paid twice.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from concurrent.futures import Future
@@ -37,6 +38,8 @@ from peripherals.base import DeviceError
 from peripherals.card_terminal import CardTerminal
 from peripherals.cash_drawer import CashDrawer
 from sync.protocol import PrepaidRequest
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class VisitService:
         self._lanes = lanes
         self._lock = threading.Lock()
         self._paying: set[str] = set()
+        self._settling: set[Future[list[Conflict]]] = set()
         self._paid: dict[str, PaymentOutcome] = {}
         self.basket = Basket()
         self.ticket_number: int | None = None
@@ -191,6 +195,9 @@ class VisitService:
                     self.drawer.open()
                 if done.fines and not done.provisional:
                     settlement = self._lanes.online.submit(self._fines.settle_online, done)
+                    with self._lock:
+                        self._settling.add(settlement)
+                    settlement.add_done_callback(self._settled_one)
             outcome = PaymentOutcome(done, prints, settlement)
             with self._lock:
                 self._paid[request.confirmation] = outcome
@@ -198,6 +205,20 @@ class VisitService:
         finally:
             with self._lock:
                 self._paying.discard(request.confirmation)
+
+    def _settled_one(self, future: Future[list[Conflict]]) -> None:
+        with self._lock:
+            self._settling.discard(future)
+
+    def wait_for_settlements(self, timeout_s: float = 10.0) -> None:
+        """Let HQ finish settling what was just paid before asking it about the person."""
+        with self._lock:
+            pending = list(self._settling)
+        for future in pending:
+            try:
+                future.result(timeout=timeout_s)
+            except Exception:
+                log.warning("a settlement did not finish before the clearance check")
 
     def _authorise(self, request: PaymentRequest) -> PaymentRequest:
         tenders = []

@@ -192,6 +192,10 @@ def test_offline_provisional_payment_settles_at_sync_and_a_conflict_returns(
         ),
     )
     hq.start()
+    # Back online but not yet synced: HQ still lists what this window took provisionally.
+    with pytest.raises(InputError) as not_yet:
+        ctx.certificates.check(clearance, person)
+    assert "sync now" in not_yet.value.message_en
     ctx.sync.sync_once()
     ctx.sync.sync_once()  # the instruction HQ wrote while ingesting comes down
     ctx.fines.settle_waiting()
@@ -203,6 +207,7 @@ def test_offline_provisional_payment_settles_at_sync_and_a_conflict_returns(
     assert instructions is not None
     texts = [item["text_en"] for item in instructions.payload["items"]]
     assert any(ids[0] in text and "paid elsewhere" in text for text in texts)
+    assert ctx.certificates.check(clearance, person).national_id == person
 
 
 def test_a_void_needs_another_supervisors_credentials(window: AppContext) -> None:

@@ -10,6 +10,7 @@ retry takes a new one. Offline it is refused with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,9 +40,15 @@ class Clearance:
 class CertificateKind:
     kind = "certificate"
 
-    def __init__(self, uow: UnitOfWork, sync: SyncService) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        sync: SyncService,
+        settled: Callable[[], None] = lambda: None,
+    ) -> None:
         self._uow = uow
         self._sync = sync
+        self._settled = settled  # waits for HQ to settle what this window just took
 
     def check(self, service: Service, number: str) -> Clearance:
         """Ask the authority through HQ (blocking: the online lane)."""
@@ -52,6 +59,7 @@ class CertificateKind:
                 f"«{service.name_ar}» لا تُطبع في هذا الإصدار بعد: اطلبها للتوصيل",
                 f"'{service.name_en}' cannot be printed at the window yet: request delivery",
             )
+        self._settled()
         try:
             answer = self._sync.inquire_fines(national_id=nid)
         except Offline as exc:
@@ -62,6 +70,16 @@ class CertificateKind:
                 f"'{service.name_en}' is not issued offline: HQ must confirm live that nothing "
                 "is outstanding. Try again when the link is back.",
             ) from exc
+        with self._uow.db.read() as tx:
+            paid_here = tx.payments.fines_paid_here([f.fine_id for f in answer.fines])
+        if paid_here:
+            raise InputError(
+                "outstanding",
+                f"سُدد {len(paid_here)} من المخالفات في هذا الشباك ولم يُسوَّ بعد لدى المركز: "
+                "زامن الآن (F9) ثم أعد التحقق",
+                f"{len(paid_here)} fine(s) were paid at this window and HQ has not settled them "
+                "yet: sync now (F9), then check again",
+            )
         if answer.fines:
             total = sum(f.amount_piastres for f in answer.fines) / 100
             raise InputError(

@@ -101,7 +101,7 @@ class _Sheet:
     def qr(self, x_mm: float, y_mm: float, side_mm: float, payload: bytes) -> None:
         """The QR as vector squares: crisp on any printer, at any resolution."""
         code = segno.make(payload, error="m", mode="byte", boost_error=False)
-        matrix = list(code.matrix_iter(scale=1, border=4))
+        matrix = [list(row) for row in code.matrix_iter(scale=1, border=4)]
         module = side_mm * mm / len(matrix)
         left, top = self._xy(x_mm, y_mm)
         self.canvas.setFillColor(black)

@@ -221,6 +221,14 @@ def _devices(profile: Profile, args: argparse.Namespace) -> int:
     if role not in devices.ROLES:
         print(f"no device role {role!r}; roles: {', '.join(devices.ROLES)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    if role not in ("receipt_printer", "document_printer"):
+        config = load_config(profile.config_path)
+        backend = getattr(config.devices, role).backend
+        print(
+            f"{role}: {backend} - no test from the command line (the drawer opens with the "
+            "first cash receipt; the bank's terminal is tested with the bank)"
+        )
+        return EXIT_OK
     ctx = _open(profile, args.demo)
     try:
         outcome = ctx.printing.print_test()[0 if role == "receipt_printer" else 1]

@@ -132,26 +132,34 @@ def render_receipt(receipt: Receipt, width: int) -> Image.Image:
         paper.pair(line.label_ar, line.amount.format("ar"))
     paper.rule()
     paper.pair("الإجمالي", receipt.total.format("ar"), bold=True)
-    if receipt.tenders:
-        for tender in receipt.tenders:
-            label = _TENDERS.get(tender.kind, tender.kind)
-            if tender.reference:
-                label += f" ({tender.reference})"
-            paper.pair(label, tender.amount.format("ar"))
-        if receipt.tendered.piastres:
-            paper.pair("النقدية المستلمة", receipt.tendered.format("ar"))
-    else:
-        paper.pair(
-            f"المدفوع {_TENDERS.get(receipt.tender, receipt.tender)}",
-            receipt.tendered.format("ar"),
-        )
-    paper.pair("الباقي", receipt.change.format("ar"))
+    _tenders(paper, receipt)
     paper.text(f"فقط {receipt.total.in_arabic_words()}", size=0.9)
     if receipt.qr_payload:
         paper.rule()
         paper.qr(receipt.qr_payload)
     paper.text("شكرًا لتعاملكم مع البريد المصري", size=0.9, align="center")
     return paper.finish()
+
+
+def _tenders(paper: _Paper, receipt: Receipt) -> None:
+    """How the total was paid, the cash received and the change (or, voided, handed back)."""
+    if receipt.tenders:
+        for tender in receipt.tenders:
+            label = _TENDERS.get(tender.kind, tender.kind)
+            if tender.reference:
+                label += f" ({tender.reference})"
+            paper.pair(label, tender.amount.format("ar"))
+        if receipt.voids_receipt:
+            paper.pair("يُرد نقدًا للمواطن", receipt.change.format("ar"), bold=True)
+        elif receipt.tendered.piastres:
+            paper.pair("النقدية المستلمة", receipt.tendered.format("ar"))
+    else:
+        paper.pair(
+            f"المدفوع {_TENDERS.get(receipt.tender, receipt.tender)}",
+            receipt.tendered.format("ar"),
+        )
+    if not receipt.voids_receipt:
+        paper.pair("الباقي", receipt.change.format("ar"))
 
 
 def render_ticket(ticket: QueueTicket, width: int) -> Image.Image:

@@ -170,6 +170,7 @@ class AppContext:
     def close(self) -> None:
         self.sync.stop_background()
         self.lanes.shutdown()
+        self.visit.close()
         self.printing.close()
         self.db.close()
         if self.lock is not None:

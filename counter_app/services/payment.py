@@ -419,11 +419,12 @@ class PaymentService:
                 ),
                 (),
             )
-            undone = Settlement(
+            cash_back = Money(sum(t["amount"] for t in payment.tenders if t["kind"] == "cash"))
+            undone = Settlement(  # the drawer opens for the cash handed back
                 Money(payment.total),
                 tuple((t["kind"], Money(t["amount"])) for t in payment.tenders),
-                Money(0),
-                Money(0),
+                cash_back,
+                cash_back,
             )
             receipt = self._receipt(
                 entry.seq,
@@ -447,7 +448,7 @@ class PaymentService:
                 number,
                 Money(payment.total),
                 Money(0),
-                Money(payment.cash_tendered - payment.change),  # cash to hand back
+                cash_back,  # cash to hand back
                 False,
                 job,
                 voided_receipt=receipt_number,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
@@ -37,9 +38,11 @@ from counter_app.services.sync import Offline, SyncService
 from peripherals.base import DeviceError
 from peripherals.card_terminal import CardTerminal
 from peripherals.cash_drawer import CashDrawer
+from peripherals.device_lane import DeviceLane
 from sync.protocol import PrepaidRequest
 
 log = logging.getLogger(__name__)
+KEEP_PAID = 200  # older confirmations are found in the store (`PaymentService.record`)
 
 
 @dataclass
@@ -95,11 +98,15 @@ class VisitService:
         self.card_terminal = card_terminal
         self.drawer = drawer
         self._card_timeout_s = card_timeout_s
+        # The terminal's own lane: a terminal that never answers fails the card payment
+        # at its deadline (nothing is recorded) and holds up nothing else.
+        self._terminal_lane = DeviceLane("card terminal")
         self._lanes = lanes
         self._lock = threading.Lock()
         self._paying: set[str] = set()
         self._settling: set[Future[list[Conflict]]] = set()
-        self._paid: dict[str, PaymentOutcome] = {}
+        # Recent confirmations and what they paid (a retry gets the same answer).
+        self._paid: OrderedDict[str, PaymentOutcome] = OrderedDict()
         self.basket = Basket()
         self.ticket_number: int | None = None
 
@@ -201,10 +208,15 @@ class VisitService:
             outcome = PaymentOutcome(done, prints, settlement)
             with self._lock:
                 self._paid[request.confirmation] = outcome
+                while len(self._paid) > KEEP_PAID:
+                    self._paid.popitem(last=False)
             return outcome
         finally:
             with self._lock:
                 self._paying.discard(request.confirmation)
+
+    def close(self) -> None:
+        self._terminal_lane.close()
 
     def _settled_one(self, future: Future[list[Conflict]]) -> None:
         with self._lock:
@@ -238,9 +250,14 @@ class VisitService:
                 "اكتب رمز الموافقة الذي طبعته ماكينة البنك",
                 "Type the approval code the bank's terminal printed",
             )
-        cancel = threading.Event()
+        amount = tender.amount.piastres
+        charge = self._terminal_lane.submit(
+            lambda cancel: self.card_terminal.authorise(amount, confirmation, cancel),
+            self._card_timeout_s,
+            "card payment",
+        )
         try:
-            return self.card_terminal.authorise(tender.amount.piastres, confirmation, cancel)
+            return charge.result()
         except DeviceError as exc:
             raise InputError(
                 "card", f"لم تتم عملية البطاقة: {exc}", f"The card payment failed: {exc}"

@@ -172,6 +172,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "لم تتم الطباعة ({reason}). الدفع مسجل؛ أصلح الطابعة ثم أعد الطباعة.",
         "Not printed ({reason}). The payment is recorded; fix the printer, then reprint.",
     ),
+    "payment_under_way": (
+        "الدفع قيد التسجيل ولا يُلغى الآن؛ انتظر النتيجة",
+        "The payment is being recorded and cannot be cancelled now; wait for the result",
+    ),
     "approval_title": ("موافقة المشرف", "Supervisor approval"),
     "approve_void": (
         "إلغاء الإيصال رقم {receipt} بمبلغ {amount} للسبب: {reason}",

@@ -66,6 +66,9 @@ def test_enter_many_times_on_pay_with_a_slow_write_lane_is_one_payment(
         qtbot.keyClick(tender.cash, Qt.Key.Key_Return)
     shot(window, "pay-slow-write-lane-en")
     assert tender.paying and not tender.confirm.isEnabled()
+    qtbot.keyClick(tender.cash, Qt.Key.Key_Escape)  # a confirmed payment is not cancelled
+    assert window.visit.dialog is tender and tender.paying
+    assert "cannot be cancelled" in tender.messages.text()
     release.set()
     back_at_counter(qtbot, window, timeout=20000)
     settle(qtbot, window)

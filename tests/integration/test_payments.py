@@ -15,12 +15,13 @@ from sqlalchemy import text as text_sql
 
 from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
-from counter_app.domain.visit import Tender
+from counter_app.domain.visit import Tender, VisitLine
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_SHEETS
 from counter_app.services.payment import PaymentDone
 from hq.adapters.fines import SimulatedTrafficProsecution
 from hq.settlement import Settlement
+from peripherals.base import DeviceError
 from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter
 from printing.qr_payload import chain_value, verify
@@ -225,6 +226,11 @@ def test_a_void_needs_another_supervisors_credentials(window: AppContext) -> Non
         ctx.visit.void(done.receipt_number, "خطأ في الإدخال", SUPERVISOR[0], "0000")
     voided = ctx.visit.void(done.receipt_number, "خطأ في الإدخال", *SUPERVISOR)
     assert voided.prints[0].result().status == "printed"
+    assert voided.done.change == done.total  # the cash goes back to the citizen
+    printer = ctx.receipt_printer
+    assert isinstance(printer, SimulatedReceiptPrinter)
+    last = sorted(printer.folder.glob("*.escpos"))[-1]
+    assert "drawer" in decode(last.read_bytes()).commands  # opened to hand it back
     assert (
         verify(receipt_qr(ctx), load_public_key(ctx.sync.enrolment().hq_public_key)).document_type
         == "void_receipt"
@@ -343,3 +349,38 @@ def test_citizen_data_is_purged_after_sync_and_the_retention_period(window: AppC
     with pytest.raises(InputError) as refused:
         ctx.visit.print_certificate_again(number, str(DEMO_SHEETS[0] + 21), *SUPERVISOR)
     assert "purged" in refused.value.message_en
+
+
+class _SilentTerminal:
+    """A card terminal that never answers (a cable pulled mid-payment)."""
+
+    name = "silent terminal"
+    needs_clerk_code = False
+
+    def authorise(self, amount_piastres: int, reference: str, cancel: threading.Event) -> str:
+        cancel.wait()
+        raise DeviceError("cancelled")
+
+
+def test_a_card_terminal_that_never_answers_fails_the_payment_at_its_deadline(
+    profile_dir: Path,
+) -> None:
+    from counter_app.services.devices import set_device
+    from counter_app.services.profile import Profile
+
+    open_demo(profile_dir, sign_in=False).close()  # writes the demo configuration
+    set_device(Profile(profile_dir).config_path, "card_terminal.timeout_s", "0.3", profile_dir)
+    ctx = open_demo(profile_dir)
+    try:
+        ctx.visit.card_terminal = _SilentTerminal()
+        ctx.visit.add([VisitLine("traffic_fines", "رسم", "Fee", Money(500))])
+        with pytest.raises(InputError) as refused:
+            ctx.visit.pay(ctx.visit.request([Tender("card", Money(500))]))
+        assert refused.value.field == "card" and "did not answer" in refused.value.message_en
+        with ctx.db.read() as tx:
+            assert tx.payments.by_uuid(ctx.visit.basket.confirmation) is None
+        # Cash still works at once: nothing waits behind the silent terminal.
+        done = ctx.visit.pay(ctx.visit.request([Tender("cash", Money(500))])).done
+        assert done.total == Money(500)
+    finally:
+        ctx.close()

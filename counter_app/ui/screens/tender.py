@@ -17,7 +17,7 @@ from counter_app.domain.visit import Tender, check_approval_code
 from counter_app.services.visit import PaymentOutcome
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.screens.base import ScreenDialog
-from counter_app.ui.strings import tr
+from counter_app.ui.strings import tr, tr_both
 from counter_app.ui.widgets import named
 
 
@@ -114,6 +114,20 @@ class TenderDialog(ScreenDialog):
         self.ops.online(
             "paying", lambda c: c.visit.pay(request), success=self._done, failure=self._refused
         )
+
+    def cancel_online(self) -> None:
+        """A confirmed payment is not a question to HQ: it may already be committed, so
+        it is never cancelled from here (its answer must reach the clerk)."""
+        if self.paying:
+            self.messages.show_notice(*tr_both("payment_under_way"))
+            return
+        super().cancel_online()
+
+    def reject(self) -> None:
+        if self.paying:
+            self.cancel_online()
+            return
+        super().reject()
 
     def _refused(self, error: BilingualError) -> None:
         self.paying = False

@@ -67,6 +67,14 @@ class _Paper:
         """A label on the right (Arabic side) and a value on the left, on one line."""
         font = _font(self.size, bold)
         shown_left, shown_right = visual(left), visual(right)
+        usable = self.width - 2 * self.margin
+        if font.getlength(shown_left) + font.getlength(shown_right) + self.size > usable:
+            # A long label (a fine's violation and date) takes its own lines above the
+            # amount, rather than running into it.
+            self.text(right, bold=bold)
+            self.draw.text((self.margin, self.y), shown_left, font=font, fill=0)
+            self.y += round(font.size * 1.3)
+            return
         self.draw.text((self.margin, self.y), shown_left, font=font, fill=0)
         self.draw.text(
             (self.width - self.margin - font.getlength(shown_right), self.y),

@@ -107,16 +107,18 @@ def capture_person(qtbot: QtBot, window: MainWindow, number: str) -> None:
     qtbot.waitUntil(lambda: window.identity.captured_number == number, timeout=5000)
 
 
-def pick(qtbot: QtBot, window: MainWindow, search: str) -> None:
+def pick(qtbot: QtBot, window: MainWindow, search: str, shot_name: str = "") -> None:
     key(qtbot, window, Qt.Key.Key_F7)
     picker = dialog(qtbot, window, ServicePicker)
     assert isinstance(picker, ServicePicker)
     type_text(qtbot, picker.search, search)
+    if shot_name:
+        shot(window, shot_name)
     qtbot.keyClick(picker.search, Qt.Key.Key_Return)
 
 
 def inquire_fines(qtbot: QtBot, window: MainWindow, name: str) -> FinesScreen:
-    pick(qtbot, window, "مخالفات")
+    pick(qtbot, window, "مخالفات", name.replace("fines", "picker", 1))
     screen = dialog(qtbot, window, FinesScreen)
     assert isinstance(screen, FinesScreen)
     assert screen.query.text() == window.identity.captured_number  # the visit's citizen

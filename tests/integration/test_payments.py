@@ -384,3 +384,23 @@ def test_a_card_terminal_that_never_answers_fails_the_payment_at_its_deadline(
         assert done.total == Money(500)
     finally:
         ctx.close()
+
+
+def test_no_offline_payment_against_an_answer_older_than_the_catalogue_allows(
+    window: AppContext, hq: RunningHq
+) -> None:
+    ctx = window
+    service = ctx.catalogue.current().service("traffic_fines")
+    person = person_with_fines(1, skip=6)
+    ctx.fines.inquire("national_id", person)
+    hq.kill()
+    # The saved answer is made a day and an hour old (what a long outage does).
+    old = (ctx.clock.now() - timedelta(hours=service.offline_age_hours + 1)).isoformat()
+    with ctx.db.write() as tx:
+        tx.conn.execute(text_sql("UPDATE fine_inquiries SET asked_at = :t"), {"t": old})
+    offline = ctx.fines.inquire("national_id", person)
+    assert not offline.live and offline.fines
+    with pytest.raises(InputError) as refused:
+        ctx.fines.lines(service, offline, [offline.fines[0].fine_id])
+    assert refused.value.field == "inquiry_age" and "24 h" in refused.value.message_en
+    hq.start()

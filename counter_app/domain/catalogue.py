@@ -141,13 +141,6 @@ class Service:
     def fixed_fees(self) -> tuple[Fee, ...]:
         return tuple(fee for fee in self.fees if not fee.optional)
 
-    @property
-    def works_offline(self) -> bool:
-        return self.offline != "refused"
-
-    def needs_supervisor(self, action: str) -> bool:
-        return action in self.supervisor
-
     def matches(self, text: str) -> bool:
         """Whether a picker search (Arabic or English name, code; any case) finds this."""
         wanted = _fold(text)
@@ -172,9 +165,6 @@ class Catalogue:
             f"الخدمة «{code}» غير موجودة في الدليل",
             f"No service '{code}' in the catalogue",
         )
-
-    def by_kind(self, kind: str) -> tuple[Service, ...]:
-        return tuple(s for s in self.services if s.kind == kind)
 
     def group(self, code: str) -> QueueGroup:
         for group in self.queue_groups:

@@ -268,7 +268,7 @@ class PaymentService:
                 0,
                 "",
                 settlement.total.piastres,
-                details_digest({"receipt": _canonical_text(printed)}),
+                details_digest({"receipt": canonical_json(printed)}),
                 previous,
             )
             qr = encode(facts, signer)
@@ -549,10 +549,6 @@ def check_approver(supervisor: Clerk, requester: str, original_clerk: str) -> No
 
 def _reference(request: PaymentRequest, kind: str) -> str:
     return next((t.reference for t in request.tenders if t.kind == kind), "")
-
-
-def _canonical_text(value: Any) -> str:
-    return canonical_json(value)
 
 
 def _done(row: Any, *, replayed: bool) -> PaymentDone:

@@ -145,12 +145,14 @@ class VisitService:
         references = {line.reference for line in self.basket.lines} - {
             line.reference for line in keep
         }
+        fines = [f for f in self.basket.fines if f.fine_id not in references]
         self.basket = replace(
             self.basket,
             lines=keep,
-            fines=[f for f in self.basket.fines if f.fine_id not in references],
+            fines=fines,
             certificates=[c for c in self.basket.certificates if c.service_code != service_code],
-            provisional=self.basket.provisional and any(f for f in self.basket.fines),
+            # Provisional only while fines taken against a saved answer remain.
+            provisional=self.basket.provisional and bool(fines),
             confirmation=str(uuid.uuid4()),
         )
 

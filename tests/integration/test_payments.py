@@ -404,3 +404,19 @@ def test_no_offline_payment_against_an_answer_older_than_the_catalogue_allows(
         ctx.fines.lines(service, offline, [offline.fines[0].fine_id])
     assert refused.value.field == "inquiry_age" and "24 h" in refused.value.message_en
     hq.start()
+
+
+def test_taking_the_fines_out_of_a_visit_leaves_nothing_provisional(profile_dir: Path) -> None:
+    from counter_app.services.payment import FineToPay
+
+    ctx = open_demo(profile_dir)
+    try:
+        fine = VisitLine("traffic_fines", "مخالفة", "Fine", Money(5000), "SIM-1")
+        ctx.visit.add([fine], fines=[FineToPay("SIM-1", Money(5000))], provisional=True)
+        ctx.visit.add([VisitLine("traffic_clearance", "رسم", "Fee", Money(3500))])
+        ctx.visit.remove_service("traffic_fines")
+        assert not ctx.visit.basket.provisional and not ctx.visit.basket.fines
+        done = ctx.visit.pay(ctx.visit.request([Tender("cash", Money(3500))])).done
+        assert not done.provisional  # the receipt would not say "provisional"
+    finally:
+        ctx.close()

@@ -225,7 +225,10 @@ def test_certificate_pdf_qr_reads_back_and_verifies_and_a_jam_spoils_the_sheet(
     assert main(["--profile", str(profile_dir), "verify-certificate", str(pdf)]) == 0
     other_hq = public_key_text(Ed25519PrivateKey.generate())
     assert (
-        main(["--profile", str(profile_dir), "verify-certificate", str(pdf), "--hq-key", other_hq])
+        # "=" form: a base64url key may begin with "-", which argparse takes for an option.
+        main(
+            ["--profile", str(profile_dir), "verify-certificate", str(pdf), f"--hq-key={other_hq}"]
+        )
         == 1
     )
     payload = bytearray(read_pdf_qr(pdf))

@@ -9,17 +9,23 @@ import json
 import zlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Any
 
-from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
-from hq.adapters.fines import FinesAdapter
+from hq.agencies.fines import FinesAdapter
+from hq.agencies.requests import Agencies
+from hq.api import requests as request_routes
+from hq.api.auth import Authenticated
 from hq.errors import HqError
-from hq.service import HqService, Workstation
+from hq.otp import MobileLinking
+from hq.requests import RequestDesk
+from hq.service import HqService
 from hq.settlement import Settlement
 from sync.protocol import (
     MAX_BATCH_BYTES,
@@ -56,23 +62,22 @@ def _decompress(body: bytes, encoding: str) -> bytes:
     return data
 
 
-def _workstation(request: Request, authorization: Annotated[str, Header()] = "") -> Workstation:
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise HqError("bad_token", "رمز الدخول مطلوب.", "A bearer token is required.", status=401)
-    service: HqService = request.app.state.service
-    return service.authenticate(token)
-
-
-Authenticated = Annotated[Workstation, Depends(_workstation)]
-
-
-def create_app(service: HqService, fines: FinesAdapter) -> FastAPI:
+def create_app(
+    service: HqService, fines: FinesAdapter, agencies: Agencies | None = None
+) -> FastAPI:
     app = FastAPI(title="Counter App HQ", version="1")
     app.state.service = service
     settlement = Settlement(service.engine, fines)
-    service.after_ingest = settlement.after_ingest
+    desk = RequestDesk(service.engine, agencies or Agencies.simulated(service.engine))
     app.state.settlement = settlement
+    app.state.desk = desk
+
+    def after_ingest(conn: Connection, workstation_id: str, entries: list[dict[str, Any]]) -> None:
+        settlement.after_ingest(conn, workstation_id, entries)
+        desk.after_ingest(conn, workstation_id, entries)
+
+    service.after_ingest = after_ingest
+    app.include_router(request_routes.router(desk, MobileLinking(service.engine, desk)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,22 +17,28 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import logging
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from sqlalchemy.exc import IntegrityError
 
 from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
-from hq.adapters.fines import FinesAdapter, SimulatedTrafficProsecution
+from counter_app.domain.requests import tracking_key
+from hq.agencies.fines import FinesAdapter, SimulatedTrafficProsecution
+from hq.agencies.requests import Agencies
 from hq.app import create_app
 from hq.catalogue import describe, import_catalogue, read_catalogue_file
 from hq.db import make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
+from hq.requests import RequestDesk
 from hq.service import HqService
 from hq.settlement import Settlement
 
@@ -84,15 +90,38 @@ def build_parser() -> argparse.ArgumentParser:
     add_card = prepaid.add_parser("add", help="register a prepaid service card")
     add_card.add_argument("number")
     add_card.add_argument("--balance", required=True, help="balance in EGP, e.g. 500.00")
+    _add_request_commands(sub)
     serve = sub.add_parser("serve")
+    serve.add_argument(
+        "--tick",
+        type=float,
+        default=5.0,
+        help="seconds between SMS deliveries and agency steps (0: never)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument(
         "--fines-adapter",
-        default="hq.adapters.fines:SimulatedTrafficProsecution",
+        default="hq.agencies.fines:SimulatedTrafficProsecution",
         help="module:Class of the traffic prosecution adapter (default: the SIMULATOR)",
     )
     return parser
+
+
+def _add_request_commands(sub: Any) -> None:
+    req = sub.add_parser("requests", help="requests delivered later").add_subparsers(
+        dest="action", required=True
+    )
+    listing = req.add_parser("list", help="the latest requests (500 at most)")
+    listing.add_argument("--status", default="")
+    listing.add_argument("--office", default="")
+    req.add_parser("show", help="one request's stages").add_argument("tracking")
+    advance = req.add_parser("advance", help="move requests on as their agencies would")
+    advance.add_argument("tracking", nargs="?", default="")
+    advance.add_argument("--to", default="", help="the status to move it to")
+    advance.add_argument(
+        "--due", action="store_true", help="every request whose next stage is due now"
+    )
 
 
 def _read_pin() -> str:
@@ -118,7 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         service = HqService(engine, load_key_file(args.key_file))
         if args.command == "serve":
-            return _serve(service, args.host, args.port, _load_adapter(args.fines_adapter))
+            return _serve(
+                service, args.host, args.port, _load_adapter(args.fines_adapter), args.tick
+            )
         return _admin(service, args)
     except (HqError, InputError) as exc:
         print(exc.bilingual(), file=sys.stderr)
@@ -134,6 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _admin(service: HqService, args: argparse.Namespace) -> int:
+    if args.command == "requests":
+        _requests(RequestDesk(service.engine, Agencies.simulated(service.engine)), args)
+        return 0
+    return _office_admin(service, args)
+
+
+def _office_admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "office":
         service.add_office(args.code, args.name, args.governorate, args.name_ar)
         print(f"office {args.code} added")
@@ -193,11 +231,54 @@ def _load_adapter(spec: str) -> FinesAdapter:
     return adapter
 
 
-def _serve(service: HqService, host: str, port: int, fines: FinesAdapter) -> int:
+def _requests(desk: RequestDesk, args: argparse.Namespace) -> None:
+    if args.action == "list":
+        for row in desk.listing(args.status, args.office):
+            print(
+                f"{row.tracking}  {row.office_code}  {row.service:<26} {row.status:<22} "
+                f"{row.updated_at}"
+            )
+    elif args.action == "show":
+        history = desk.history(tracking_key(args.tracking))
+        print(f"{history.tracking}  {history.service}  office {history.office_code}")
+        print(f"now: {history.status}  {history.consignment}")
+        for stage in history.stages:
+            print(f"  {stage.at}  {stage.status:<22} {stage.note_en}")
+    elif args.tracking:
+        status = desk.advance(tracking_key(args.tracking), args.to)
+        print(f"{args.tracking}: {status}")
+    elif args.due:
+        for tracking, status in desk.advance_due():
+            print(f"{tracking}: {status}")
+    else:
+        raise HqError(
+            "usage", "اذكر رقم التتبع أو --due", "Name a tracking number or give --due", status=400
+        )
+    desk.deliver_sms()
+
+
+def _serve(
+    service: HqService, host: str, port: int, fines: FinesAdapter, tick_s: float = 5.0
+) -> int:
     app = create_app(service, fines)
+    desk: RequestDesk = app.state.desk
+    desk.deliver_sms()  # what a stopped HQ left in its outbox, before anything new
+    if tick_s > 0:
+        threading.Thread(target=_tick, args=(desk, tick_s), name="hq-tick", daemon=True).start()
     print(f"HQ serving on http://{host}:{port} (fines: {fines.name})", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
+
+
+def _tick(desk: RequestDesk, every_s: float) -> None:
+    """Agencies' steps that have come due, and the SMS outbox, every few seconds."""
+    stop = threading.Event()
+    while not stop.wait(every_s):
+        try:
+            desk.advance_due()
+            desk.deliver_sms()
+        except Exception:  # the database may be away for a moment: try on the next tick
+            logging.getLogger(__name__).exception("HQ tick failed")
 
 
 if __name__ == "__main__":

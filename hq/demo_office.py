@@ -26,7 +26,7 @@ from platformdirs import user_data_path
 from sqlalchemy import select
 
 from hq import schema as t
-from hq.adapters.fines import SimulatedTrafficProsecution
+from hq.agencies.fines import SimulatedTrafficProsecution
 from hq.db import make_engine, migrate
 from hq.keys import create_key_file, load_key_file
 from hq.service import HqService

@@ -13,10 +13,12 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -169,4 +171,88 @@ revoked_keys = Table(
     Column("public_key", String(64), primary_key=True),
     Column("workstation_id", String(64), nullable=False),
     Column("revoked_at", String(40), nullable=False),
+)
+
+# Requests from the windows: the non-personal part from the journal (`request.captured`),
+# the personal details once the window submits them (checked against the entry's digest).
+requests = Table(
+    "requests",
+    metadata,
+    Column("tracking", String(32), primary_key=True),
+    Column("workstation_id", String(64), nullable=False),
+    Column("office_code", String(32), nullable=False, index=True),
+    Column("service", String(32), nullable=False),
+    Column("service_ar", Text, nullable=False),
+    Column("authority", String(40), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("payment_uuid", String(64), nullable=False),
+    Column("details_digest", String(64), nullable=False),
+    Column("deliver", Integer, nullable=False),
+    Column("details", Text),  # personal; null until submitted
+    Column("photo", LargeBinary),
+    Column("nid_last4", String(4)),
+    Column("mobile", String(16)),
+    Column("status", String(24), nullable=False),
+    Column("consignment", String(32), nullable=False),
+    Column("next_step_at", String(40)),  # when the agency moves it next
+    Column("updated_at", String(40), nullable=False),
+)
+
+request_stages = Table(
+    "request_stages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tracking", String(32), ForeignKey("requests.tracking"), nullable=False, index=True),
+    Column("status", String(24), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("note_ar", Text, nullable=False),
+    Column("note_en", Text, nullable=False),
+    UniqueConstraint("tracking", "status", name="uq_request_stage"),
+)
+
+# SMS to citizens: one row per message, sent by the gateway once (`key` is unique).
+sms_outbox = Table(
+    "sms_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(80), nullable=False, unique=True),
+    Column("mobile", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("sent_at", String(40)),
+    Column("last_error", Text),
+)
+
+# What the SIMULATED SMS gateway has "sent" (demo and tests only), keyed by message id.
+simulated_sms = Table(
+    "simulated_sms",
+    metadata,
+    Column("message_id", Integer, primary_key=True, autoincrement=False),
+    Column("mobile", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sent_at", String(40), nullable=False),
+)
+
+otp_challenges = Table(
+    "otp_challenges",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("workstation_id", String(64), nullable=False),
+    Column("national_id", String(14), nullable=False),
+    Column("mobile", String(16), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("state", String(16), nullable=False),  # sent, linked, failed
+    Column("created_at", String(40), nullable=False),
+)
+
+mobile_links = Table(
+    "mobile_links",
+    metadata,
+    Column("national_id", String(14), primary_key=True),
+    Column("mobile", String(16), nullable=False),
+    Column("linked_at", String(40), nullable=False),
+    Column("workstation_id", String(64), nullable=False),
 )

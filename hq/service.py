@@ -25,6 +25,7 @@ from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_n
 from hq import schema as t
 from hq.catalogue import latest, seed_default
 from hq.errors import HqError
+from hq.requests import requests_bundle
 from hq.versions import add_instruction, bump
 from sync.protocol import (
     WIRE_FIELDS,
@@ -485,6 +486,9 @@ class HqService:
                         )
                     ]
                 }
+            elif kind == "requests":
+                scope = ws.office_code
+                payload = requests_bundle(conn, ws.office_code)
             else:
                 raise HqError(
                     "unknown_bundle",

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from hq import schema as t
-from hq.adapters.fines import FinesAdapter
+from hq.agencies.fines import FinesAdapter
 from hq.errors import HqError
 from hq.versions import add_instruction
 from sync.protocol import (

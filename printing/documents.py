@@ -93,6 +93,26 @@ class ClearanceCertificate:
 
 
 @dataclass(frozen=True)
+class RequestSlip:
+    """What the citizen takes home for a request delivered later: its tracking number,
+    how it arrives, and a QR that opens HQ's tracking page. No personal data."""
+
+    office_ar: str
+    office_en: str
+    window: int
+    clerk: str
+    issued_at: datetime
+    tracking: str
+    service_ar: str
+    service_en: str
+    deliver: bool  # by express mail; otherwise collected at this office
+    receipt_number: int
+    journal_seq: int
+    tracking_url: str  # HQ's public page for this number ("" when not enrolled)
+    copy_number: int = 0
+
+
+@dataclass(frozen=True)
 class DayReport:
     office_ar: str
     window: int

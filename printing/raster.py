@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from counter_app.domain.business_time import cairo_local
 from counter_app.domain.text import to_arabic_indic
-from printing.documents import DayReport, QueueTicket, Receipt
+from printing.documents import DayReport, QueueTicket, Receipt, RequestSlip
 from printing.shaping import visual, wrap
 from resources import fonts_dir
 
@@ -168,6 +168,41 @@ def _tenders(paper: _Paper, receipt: Receipt) -> None:
         )
     if not receipt.voids_receipt:
         paper.pair("الباقي", receipt.change.format("ar"))
+
+
+def render_request_slip(slip: RequestSlip, width: int) -> Image.Image:
+    paper = _Paper(width)
+    if slip.copy_number:
+        paper.text(f"نسخة / COPY {slip.copy_number}", size=1.3, bold=True, align="center")
+    paper.text(slip.office_ar, size=1.2, bold=True, align="center")
+    paper.text(slip.office_en, size=0.8, align="center")
+    paper.text("إيصال طلب / REQUEST SLIP", size=1.1, bold=True, align="center")
+    paper.rule()
+    paper.text(slip.service_ar, bold=True)
+    paper.text(slip.service_en, size=0.8, align="left")
+    paper.text("رقم التتبع / Tracking number", align="center")
+    paper.text(slip.tracking, size=1.4 if width >= 512 else 1.1, bold=True, align="center")
+    paper.rule()
+    paper.pair(f"شباك {to_arabic_indic(str(slip.window))}", slip.clerk)
+    paper.pair("التاريخ", _when(slip.issued_at))
+    if slip.receipt_number:
+        paper.pair("رقم الإيصال", to_arabic_indic(str(slip.receipt_number)))
+    paper.pair("رقم القيد", to_arabic_indic(str(slip.journal_seq)))
+    if slip.deliver:
+        paper.text("يُسلم إلى عنوانك بالبريد السريع / Delivered home by express mail", size=0.9)
+    else:
+        paper.text(
+            "يُستلم من هذا المكتب بالبطاقة الشخصية / Collect here with your ID card", size=0.9
+        )
+    paper.text(
+        "تصلك رسالة نصية بكل مرحلة. تتبع طلبك برقم التتبع وآخر ٤ أرقام من رقمك القومي",
+        size=0.9,
+    )
+    if slip.tracking_url:
+        paper.rule()
+        paper.qr(slip.tracking_url.encode())
+        paper.text(slip.tracking_url, size=0.7, align="center")
+    return paper.finish()
 
 
 def render_ticket(ticket: QueueTicket, width: int) -> Image.Image:

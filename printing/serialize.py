@@ -15,12 +15,14 @@ from printing.documents import (
     Receipt,
     ReceiptLine,
     ReceiptTender,
+    RequestSlip,
 )
 
 _TYPES: dict[str, type] = {
     "ticket": QueueTicket,
     "receipt": Receipt,
     "clearance_certificate": ClearanceCertificate,
+    "request_slip": RequestSlip,
 }
 
 

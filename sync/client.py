@@ -30,9 +30,15 @@ from sync.protocol import (
     EnrollResponse,
     FinesAnswer,
     JournalHead,
+    OtpChallenge,
+    OtpCheck,
+    OtpLinked,
+    OtpSend,
     PrepaidAnswer,
     PrepaidRequest,
     PushBatch,
+    RequestHistory,
+    RequestSubmission,
     SettleAnswer,
     SettleRequest,
 )
@@ -159,6 +165,27 @@ class HqClient:
             attempts=2,
         )
         return PrepaidAnswer.model_validate(answer)
+
+    def submit_request(self, submission: RequestSubmission) -> RequestHistory:
+        # Idempotent at HQ (the same details again return the same history).
+        answer = self._call("POST", "/v1/requests", json=submission.model_dump())
+        return RequestHistory.model_validate(answer)
+
+    def request_history(self, tracking: str) -> RequestHistory:
+        answer = self._call("GET", f"/v1/requests/{tracking}", timeout=LIVE_TIMEOUT, attempts=2)
+        return RequestHistory.model_validate(answer)
+
+    def otp_send(self, request: OtpSend) -> OtpChallenge:
+        answer = self._call(
+            "POST", "/v1/otp/send", json=request.model_dump(), timeout=LIVE_TIMEOUT, attempts=1
+        )
+        return OtpChallenge.model_validate(answer)
+
+    def otp_check(self, request: OtpCheck) -> OtpLinked:
+        answer = self._call(
+            "POST", "/v1/otp/check", json=request.model_dump(), timeout=LIVE_TIMEOUT, attempts=2
+        )
+        return OtpLinked.model_validate(answer)
 
     # ---- transport --------------------------------------------------------------------
 

@@ -27,7 +27,8 @@ PROTOCOL_VERSION = 1
 TIME_HEADER = "X-HQ-Time"
 MAX_BATCH_ENTRIES = 1000
 MAX_BATCH_BYTES = 8 * 1024 * 1024  # decompressed; a larger body is refused (zip bombs)
-BUNDLE_KINDS = ("catalogue", "users", "trust", "instructions")
+BUNDLE_KINDS = ("catalogue", "users", "trust", "instructions", "requests")
+MAX_PHOTO_BYTES = 300_000  # an ID card photo, PNG
 
 
 class SignatureError(ValueError):
@@ -281,3 +282,62 @@ class PrepaidAnswer(_Answer):
     payment_uuid: str
     authorisation: str
     balance_piastres: int
+
+
+# ---- requests delivered later -------------------------------------------------------------
+
+
+def request_digest(details: dict[str, Any], photo: bytes) -> str:
+    """What the window's journal entry holds of a request's personal details: HQ checks
+    the details it is sent against it, so nothing can be changed on the way or later."""
+    return hashlib.sha256(
+        canonical({"details": details, "photo": hashlib.sha256(photo).hexdigest()})
+    ).hexdigest()
+
+
+class RequestSubmission(_Message):
+    """A request's personal details, sent once HQ holds its `request.captured` entry."""
+
+    tracking: str = Field(pattern=r"^[A-Z0-9]{9,24}$")
+    service: str = Field(min_length=2, max_length=32)
+    details: dict[str, Any]
+    photo: str = Field(default="", max_length=MAX_PHOTO_BYTES * 4 // 3 + 4)  # base64url
+
+
+class RequestStage(_Answer):
+    status: str
+    at: str
+    note_ar: str = ""
+    note_en: str = ""
+
+
+class RequestHistory(_Answer):
+    """A request's stages, without a word of the citizen's details."""
+
+    tracking: str
+    service: str
+    office_code: str
+    status: str
+    consignment: str = ""
+    stages: list[RequestStage]
+
+
+class OtpSend(_Message):
+    national_id: str = Field(pattern=r"^[0-9]{14}$")
+    mobile: str = Field(pattern=r"^\+20[0-9]{10}$")
+
+
+class OtpChallenge(_Answer):
+    challenge_id: str
+    expires_at: str
+    attempts: int
+
+
+class OtpCheck(_Message):
+    challenge_id: str = Field(min_length=8, max_length=64)
+    code: str = Field(pattern=r"^[0-9]{4,8}$")
+
+
+class OtpLinked(_Answer):
+    challenge_id: str
+    linked_at: str

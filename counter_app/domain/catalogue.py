@@ -23,12 +23,34 @@ from counter_app.domain.money import MAX_AMOUNT_PIASTRES, Money
 
 KINDS = ("fines", "certificate", "request", "verification", "tracking", "fee")
 OFFLINE_POLICIES = ("full", "provisional", "deliver_later", "refused")
-FIELD_TYPES = ("plate", "licence", "mobile", "postal_address", "relation", "date", "count")
+FIELD_TYPES = (
+    "plate",
+    "licence",
+    "mobile",
+    "postal_address",
+    "relation",
+    "date",
+    "count",
+    "grounds",
+    "fines",
+    "photo",
+)
 SUPERVISOR_ACTIONS = ("void", "reprint", "refund")
 
 Kind = Literal["fines", "certificate", "request", "verification", "tracking", "fee"]
 OfflinePolicy = Literal["full", "provisional", "deliver_later", "refused"]
-FieldType = Literal["plate", "licence", "mobile", "postal_address", "relation", "date", "count"]
+FieldType = Literal[
+    "plate",
+    "licence",
+    "mobile",
+    "postal_address",
+    "relation",
+    "date",
+    "count",
+    "grounds",
+    "fines",
+    "photo",
+]
 SupervisorAction = Literal["void", "reprint", "refund"]
 IdentityNeed = Literal["national_id", "passport", "none"]
 

@@ -78,11 +78,18 @@ class CardTerminalConfig(_Strict):
     timeout_s: float = Field(default=90.0, gt=0, le=600)  # the citizen types a PIN
 
 
+class CameraConfig(_Strict):
+    # For national-ID card requests. opencv needs opencv-python-headless installed.
+    backend: Literal["simulator", "opencv", "none"] = "none"
+    index: int = Field(default=0, ge=0, le=16)
+
+
 class DevicesConfig(_Strict):
     receipt_printer: ReceiptPrinterConfig = ReceiptPrinterConfig()
     document_printer: DocumentPrinterConfig = DocumentPrinterConfig()
     cash_drawer: CashDrawerConfig = CashDrawerConfig()
     card_terminal: CardTerminalConfig = CardTerminalConfig()
+    camera: CameraConfig = CameraConfig()
 
 
 class UiConfig(_Strict):
@@ -196,6 +203,10 @@ backend = "escpos"                 # escpos (kicked by the receipt printer), sim
 # standalone: the bank's own terminal, the clerk types the approval code it printed
 backend = "{"simulator" if demo else "standalone"}"
 timeout_s = 90
+
+[devices.camera]
+backend = "{"simulator" if demo else "none"}"    # simulator, opencv (a USB camera), none
+index = 0
 
 [retention]
 citizen_data_days = 30

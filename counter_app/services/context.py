@@ -15,6 +15,8 @@ from counter_app.services.instance import InstanceLock
 from counter_app.services.instructions import InstructionService
 from counter_app.services.kinds.certificate import CertificateKind
 from counter_app.services.kinds.fines import FinesKind
+from counter_app.services.kinds.tracking import TrackingKind
+from counter_app.services.kinds.verification import VerificationKind
 from counter_app.services.lanes import Lanes
 from counter_app.services.logs import setup_logging
 from counter_app.services.payment import PaymentService
@@ -22,11 +24,13 @@ from counter_app.services.printing import PrintService
 from counter_app.services.profile import Profile
 from counter_app.services.queue import QueueService
 from counter_app.services.recorder import UnitOfWork
+from counter_app.services.requests import RequestService
 from counter_app.services.session import SessionService
 from counter_app.services.status import StatusService
 from counter_app.services.sync import SyncService
 from counter_app.services.visit import VisitService
 from counter_app.store import Database
+from peripherals.camera import Camera, make_camera
 from peripherals.card_terminal import make_card_terminal
 from peripherals.cash_drawer import make_cash_drawer
 from peripherals.document_printer import make_document_printer
@@ -59,6 +63,10 @@ class AppContext:
     certificates: CertificateKind
     visit: VisitService
     instructions: InstructionService
+    requests: RequestService
+    tracking: TrackingKind
+    verification: VerificationKind
+    camera: Camera
     lock: InstanceLock | None = field(default=None)
 
     @classmethod
@@ -113,6 +121,11 @@ class AppContext:
             fines = FinesKind(uow, sync, payments)
             sync.after_pull.append(fines.settle_waiting)
             sync.after_pull.append(payments.purge_citizen_data)
+            requests = RequestService(uow, sync, config)
+            # Statuses first: a submission's answer is newer than the bundle just pulled.
+            sync.after_pull.extend(
+                [requests.apply_statuses, requests.submit_waiting, requests.purge]
+            )
             terminal = config.devices.card_terminal
             visit = VisitService(
                 uow,
@@ -154,6 +167,10 @@ class AppContext:
                 certificates=CertificateKind(uow, sync, visit.wait_for_settlements),
                 visit=visit,
                 instructions=InstructionService(uow, session, sync),
+                requests=requests,
+                tracking=TrackingKind(uow, sync),
+                verification=VerificationKind(uow, sync),
+                camera=make_camera(config.devices.camera.backend, config.devices.camera.index),
                 lock=lock,
             )
             log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)

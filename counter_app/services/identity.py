@@ -47,7 +47,7 @@ class IdentityService:
         def work(rec: Recorder) -> None:
             payload = {
                 "kind": "national_id",
-                "digest": _digest(rec, parsed.number),
+                "digest": citizen_digest(rec, parsed.number),
                 "governorate": parsed.governorate_code,
                 "gender": parsed.gender.value,
             }
@@ -71,7 +71,7 @@ class IdentityService:
         def work(rec: Recorder) -> None:
             payload = {
                 "kind": "passport",
-                "digest": _digest(rec, passport.nationality + passport.document_number),
+                "digest": citizen_digest(rec, passport.nationality + passport.document_number),
                 "nationality": passport.nationality,
             }
             rec.record("identity.captured", payload, clerk.username)
@@ -89,7 +89,7 @@ class IdentityService:
         )
 
 
-def _digest(rec: Recorder, number: str) -> str:
+def citizen_digest(rec: Recorder, number: str) -> str:
     """HMAC of the number under a key that never leaves this store: linkable at this window
     (the same citizen twice), meaningless elsewhere, and useless once the key is purged."""
     return hmac.new(digest_key(rec), number.encode(), hashlib.sha256).hexdigest()[:32]

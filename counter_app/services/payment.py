@@ -29,6 +29,7 @@ from counter_app.domain.visit import (
     settle,
 )
 from counter_app.services.config import CounterConfig
+from counter_app.services.kinds.request import RequestKind, RequestOrder
 from counter_app.services.lanes import Lanes
 from counter_app.services.printing import PrintService, check_sheet
 from counter_app.services.recorder import Recorder, UnitOfWork
@@ -80,6 +81,7 @@ class PaymentRequest:
     provisional: bool = False  # fines priced from a cached inquiry, taken offline
     certificates: tuple[CertificateOrder, ...] = ()
     ticket_number: int | None = None
+    requests: tuple[RequestOrder, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class PaymentDone:
     replayed: bool = False  # the same confirmation again: nothing new was recorded
     fines: tuple[FineToPay, ...] = field(default=())
     voided_receipt: int = 0  # for a void: the receipt it cancels
+    slip_jobs: tuple[int, ...] = ()  # request slips, printed after the receipt
+    trackings: tuple[str, ...] = ()  # the requests' tracking numbers
 
 
 class PaymentService:
@@ -107,7 +111,9 @@ class PaymentService:
         printing: PrintService,
         config: CounterConfig,
         lanes: Lanes,
+        requests: RequestKind | None = None,
     ) -> None:
+        self.requests = requests or RequestKind(printing, config)
         self._uow = uow
         self._session = session
         self._printing = printing
@@ -218,6 +224,18 @@ class PaymentService:
         jobs = tuple(
             self._certificate(rec, order, payment_id, clerk) for order in request.certificates
         )
+        taken = [
+            self.requests.record(
+                rec,
+                order,
+                payment_id=payment_id,
+                payment_uuid=request.confirmation,
+                receipt_number=number,
+                clerk=clerk.username,
+                clerk_name=clerk.display_name,
+            )
+            for order in request.requests
+        ]
         return PaymentDone(
             payment_id,
             request.confirmation,
@@ -230,6 +248,8 @@ class PaymentService:
             job,
             jobs,
             fines=request.fines,
+            slip_jobs=tuple(t.slip_job for t in taken),
+            trackings=tuple(t.tracking for t in taken),
         )
 
     def _receipt(

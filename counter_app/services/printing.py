@@ -337,11 +337,14 @@ class PrintService:
         self, kind: str, document: Any, copy_number: int, cancel: threading.Event
     ) -> None:
         from printing.escpos_bytes import raster_job
-        from printing.raster import render_receipt, render_ticket
+        from printing.raster import render_receipt, render_request_slip, render_ticket
 
         width = self.receipt_printer.width_px
         if kind == "ticket":
             image = render_ticket(document, width)
+            cash = False
+        elif kind == "request_slip":
+            image = render_request_slip(replace(document, copy_number=copy_number), width)
             cash = False
         else:
             receipt = replace(document, copy_number=copy_number)

@@ -10,6 +10,7 @@ HQ. A confirmation already paid, or being paid, is never paid twice.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
@@ -22,6 +23,7 @@ from counter_app.domain.money import Money
 from counter_app.domain.text import normalize_digits
 from counter_app.domain.visit import Tender, VisitLine, settle, total_of
 from counter_app.services.kinds.fines import FinesKind
+from counter_app.services.kinds.request import RequestOrder
 from counter_app.services.lanes import Lanes
 from counter_app.services.payment import (
     CertificateOrder,
@@ -51,6 +53,7 @@ class Basket:
     fines: list[FineToPay] = field(default_factory=list)
     provisional: bool = False
     certificates: list[CertificateOrder] = field(default_factory=list)
+    requests: list[RequestOrder] = field(default_factory=list)
     confirmation: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
@@ -119,6 +122,7 @@ class VisitService:
         fines: list[FineToPay] | None = None,
         provisional: bool = False,
         certificate: CertificateOrder | None = None,
+        request: RequestOrder | None = None,
     ) -> None:
         fines = fines or []
         held = {f.fine_id for f in self.basket.fines}
@@ -136,6 +140,7 @@ class VisitService:
             fines=[*self.basket.fines, *fines],
             provisional=self.basket.provisional or provisional,
             certificates=[*self.basket.certificates, *([certificate] if certificate else [])],
+            requests=[*self.basket.requests, *([request] if request else [])],
             confirmation=str(uuid.uuid4()),
         )
 
@@ -151,6 +156,7 @@ class VisitService:
             lines=keep,
             fines=fines,
             certificates=[c for c in self.basket.certificates if c.service_code != service_code],
+            requests=[r for r in self.basket.requests if r.service_code != service_code],
             # Provisional only while fines taken against a saved answer remain.
             provisional=self.basket.provisional and bool(fines),
             confirmation=str(uuid.uuid4()),
@@ -174,6 +180,7 @@ class VisitService:
             basket.provisional,
             tuple(basket.certificates),
             self.ticket_number,
+            tuple(basket.requests),
         )
 
     # ---- paying (online lane) ----------------------------------------------------------
@@ -198,10 +205,13 @@ class VisitService:
             settlement = _settled([])
             if not done.replayed:
                 jobs = [(done.receipt_job, False)] + [(j, True) for j in done.certificate_jobs]
+                jobs += [(j, False) for j in done.slip_jobs]
                 clerk = self._session.current_username()
                 prints = tuple(self._printing.submit(j, clerk, certificate=c) for j, c in jobs)
                 if done.cash_tendered.piastres:
                     self.drawer.open()
+                if done.trackings:
+                    self._submit_soon()
                 if done.fines and not done.provisional:
                     settlement = self._lanes.online.submit(self._fines.settle_online, done)
                     with self._lock:
@@ -219,6 +229,12 @@ class VisitService:
 
     def close(self) -> None:
         self._terminal_lane.close()
+
+    def _submit_soon(self) -> None:
+        """Requests go to HQ at the next sync: online, ask for it now."""
+        # Not enrolled: the request waits, captured, like any offline one.
+        with contextlib.suppress(InputError):
+            self._sync.sync_now()
 
     def _settled_one(self, future: Future[list[Conflict]]) -> None:
         with self._lock:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -167,4 +168,33 @@ certificates = Table(
     Column("issued_day", String(10), nullable=False),
     Column("valid_until", String(10), nullable=False),
     Column("seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+)
+
+# Requests delivered later: what the window knows of each, with no personal data.
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tracking", String(32), nullable=False, unique=True),
+    Column("service", String(32), nullable=False),
+    Column("payment_id", Integer, ForeignKey("payments.id")),
+    Column("deliver", Integer, nullable=False),
+    Column("nid_digest", String(64), nullable=False),  # keyed: checks the collector's ID
+    Column("status", String(24), nullable=False),
+    Column("consignment", String(32), nullable=False),
+    Column("stages", Text, nullable=False),  # JSON, as HQ last said (or as captured)
+    Column("status_as_of", String(40), nullable=False),
+    Column("submitted", Integer, nullable=False),  # HQ holds the details
+    Column("business_day", String(10), nullable=False),
+    Column("created_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+)
+
+# Purgeable: a request's personal details (and photo) until HQ has them and the
+# retention period has passed.
+request_details = Table(
+    "request_details",
+    metadata,
+    Column("request_id", Integer, ForeignKey("requests.id"), primary_key=True),
+    Column("details", Text, nullable=False),
+    Column("photo", LargeBinary, nullable=False),
 )

@@ -26,7 +26,7 @@ from counter_app.ui.screens.fines import FinesScreen
 from counter_app.ui.screens.instructions import InstructionDialog
 from counter_app.ui.screens.picker import ServicePicker
 from counter_app.ui.screens.tender import TenderDialog
-from hq.adapters.fines import SimulatedTrafficProsecution
+from hq.agencies.fines import SimulatedTrafficProsecution
 from hq.settlement import Settlement
 from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter

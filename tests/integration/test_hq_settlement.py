@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hq.adapters.fines import SimulatedTrafficProsecution
+from hq.agencies.fines import SimulatedTrafficProsecution
 from hq.db import make_engine, migrate
 from hq.errors import HqError
 from hq.settlement import Settlement

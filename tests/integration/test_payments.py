@@ -19,7 +19,7 @@ from counter_app.domain.visit import Tender, VisitLine
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_SHEETS
 from counter_app.services.payment import PaymentDone
-from hq.adapters.fines import SimulatedTrafficProsecution
+from hq.agencies.fines import SimulatedTrafficProsecution
 from hq.settlement import Settlement
 from peripherals.base import DeviceError
 from peripherals.document_printer import FileDocumentPrinter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hq.adapters.fines import SimulatedTrafficProsecution
+from hq.agencies.fines import SimulatedTrafficProsecution
 
 
 def person_with_fines(count: int, skip: int = 0) -> str:

@@ -66,7 +66,7 @@ class OpenCvCamera:
 
     def capture(self) -> bytes:
         try:
-            import cv2  # type: ignore[import-not-found]
+            import cv2  # type: ignore[import-not-found]  # noqa: PLC0415 (optional)
         except ImportError as exc:
             raise DeviceError(
                 "the OpenCV camera backend needs opencv-python-headless installed"

@@ -189,11 +189,11 @@ def render_request_slip(slip: RequestSlip, width: int) -> Image.Image:
         paper.pair("رقم الإيصال", to_arabic_indic(str(slip.receipt_number)))
     paper.pair("رقم القيد", to_arabic_indic(str(slip.journal_seq)))
     if slip.deliver:
-        paper.text("يُسلم إلى عنوانك بالبريد السريع / Delivered home by express mail", size=0.9)
+        paper.text("يُسلم إلى عنوانك بالبريد السريع", bold=True)
+        paper.text("Delivered home by express mail", size=0.8, align="left")
     else:
-        paper.text(
-            "يُستلم من هذا المكتب بالبطاقة الشخصية / Collect here with your ID card", size=0.9
-        )
+        paper.text("يُستلم من هذا المكتب بالبطاقة الشخصية", bold=True)
+        paper.text("Collect it here with your ID card", size=0.8, align="left")
     paper.text(
         "تصلك رسالة نصية بكل مرحلة. تتبع طلبك برقم التتبع وآخر ٤ أرقام من رقمك القومي",
         size=0.9,

@@ -2,9 +2,10 @@
 
 A request (licence renewal, civil extract for delivery, national-ID card, fine appeal) is
 captured at the window, submitted to HQ at sync and moves through the stages below. Its
-tracking number is the office, the window, a serial and a check character, e.g.
-``ASW0101-1-000042-7``: the check character (Luhn mod 36) refuses every mistyped single
-character and every swap of two neighbours, so a wrong number is never looked up.
+tracking number is the office, the window, a serial and two check characters, e.g.
+``ASW0101-1-000042-1F``: the check (ISO 7064 MOD 97 over base 36) refuses every
+mistyped single character and every swap of two neighbours, so a wrong number is never
+looked up.
 
 The form's rules (who asks, for whom, where to deliver, which mobile gets the SMS) are
 here; which fields a service asks for comes from its catalogue entry.
@@ -77,15 +78,18 @@ def check_transition(old: str, new: str) -> None:
 # ---- the tracking number ----------------------------------------------------------------
 
 
-def _check_character(body: str) -> str:
-    """Luhn mod 36 over the characters of `body` (digits and capital letters)."""
-    n = len(ALPHABET)
-    factor, total = 2, 0
-    for ch in reversed(body):
-        addend = factor * ALPHABET.index(ch)
-        factor = 1 if factor == 2 else 2
-        total += addend // n + addend % n
-    return ALPHABET[(n - total % n) % n]
+def _as_number(text: str) -> int:
+    """The characters as one number in base 36 (0-9, then A-Z)."""
+    return int(text, 36)
+
+
+def _check_characters(body: str) -> str:
+    """Two characters that make the whole number, in base 36, leave 1 modulo 97 (ISO 7064
+    MOD 97 over base 36). A mistyped character changes the number by d x 36^k and a swap of
+    neighbours by (a - b) x 35 x 36^k; 97 is prime and divides neither, so both are
+    always caught."""
+    wanted = (1 - _as_number(body) * 36 * 36) % 97
+    return ALPHABET[wanted // 36] + ALPHABET[wanted % 36]
 
 
 def _compact(text: str) -> str:
@@ -95,24 +99,24 @@ def _compact(text: str) -> str:
 def make_tracking_number(office_code: str, window: int, serial: int) -> str:
     office = _compact(office_code)
     body = f"{office}{window}{serial:06d}"
-    return f"{office}-{window}-{serial:06d}-{_check_character(_compact(body))}"
+    return f"{office}-{window}-{serial:06d}-{_check_characters(body)}"
 
 
 def tracking_key(text: str) -> str:
     """The tracking number as stored and looked up (capitals and digits only), or
-    `InputError` when it is malformed or its check character does not match."""
+    `InputError` when it is malformed or its check characters do not match."""
     compact = _compact(text)
-    if not re.fullmatch(r"[A-Z0-9]{9,24}", compact) or any(c not in ALPHABET for c in compact):
+    if not re.fullmatch(r"[A-Z0-9]{10,24}", compact) or any(c not in ALPHABET for c in compact):
         raise InputError(
             "tracking",
             "رقم التتبع غير مكتمل: انقله كما هو مطبوع على إيصال الطلب",
             "The tracking number is incomplete: copy it as printed on the request slip",
         )
-    if _check_character(compact[:-1]) != compact[-1]:
+    if _as_number(compact) % 97 != 1:
         raise InputError(
             "tracking",
-            "رقم التتبع غير صحيح (حرف التحقق لا يطابق): راجع الأرقام",
-            "That tracking number is wrong (its check character does not match): "
+            "رقم التتبع غير صحيح (حرفا التحقق لا يطابقان): راجع الأرقام",
+            "That tracking number is wrong (its check characters do not match): "
             "check each character",
         )
     return compact
@@ -267,7 +271,9 @@ def check_form(
                 "Choose the fine or fines the appeal is against",
             )
     if "photo" in fields and not form.photo:
-        raise InputError("photo", "التقط صورة المواطن (F6)", "Take the citizen's photo (F6)")
+        raise InputError(
+            "photo", "التقط صورة المواطن (Ctrl+K)", "Take the citizen's photo (Ctrl+K)"
+        )
     return RequestDetails(
         nid,
         name,

@@ -100,7 +100,7 @@ class PaymentDone:
     fines: tuple[FineToPay, ...] = field(default=())
     voided_receipt: int = 0  # for a void: the receipt it cancels
     slip_jobs: tuple[int, ...] = ()  # request slips, printed after the receipt
-    trackings: tuple[str, ...] = ()  # the requests' tracking numbers
+    trackings: tuple[str, ...] = ()  # the requests' tracking numbers, as printed
 
 
 class PaymentService:

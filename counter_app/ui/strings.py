@@ -229,6 +229,56 @@ _TEXT: dict[str, tuple[str, str]] = {
         "حدث خطأ غير متوقع ولم تتم العملية. التفاصيل في سجل البرنامج.",
         "An unexpected error occurred; the operation was not done. Details are in the log.",
     ),
+    # requests delivered later, mobile linking, tracking
+    "request_title": ("طلب يُسلم لاحقًا", "Request delivered later"),
+    "citizen_mobile": ("رقم المحمول (للرسائل)", "Mobile (for SMS)"),
+    "relation": ("صلة الطالب بصاحب القيد", "Applicant's relation"),
+    "subject_name": ("اسم صاحب القيد", "Name on the record"),
+    "deliver_home": ("توصيل للمنزل بالبريد السريع", "Deliver home by express mail"),
+    "governorate": ("المحافظة", "Governorate"),
+    "district": ("الحي أو المركز", "District"),
+    "street": ("العنوان (الشارع ورقم العقار)", "Address (street and building)"),
+    "grounds": ("أسباب التظلم", "Grounds of the appeal"),
+    "appeal_fines": ("المخالفات المتظلم منها", "Fines appealed against"),
+    "inquire_fines": ("استعلام عن المخالفات", "Look up the fines"),
+    "take_photo": ("التقاط الصورة (Ctrl+K)", "Take photo (Ctrl+K)"),
+    "photo_taken": ("التُقطت الصورة", "Photo taken"),
+    "no_photo": ("لا توجد صورة بعد", "No photo yet"),
+    "request_added": (
+        "أُضيف الطلب إلى الزيارة؛ يُطبع إيصال الطلب برقم التتبع بعد الدفع",
+        "The request joined the visit; its slip with the tracking number prints after payment",
+    ),
+    "requests_taken": (
+        "رقم التتبع: {numbers}. يُرسل إلى المركز عند المزامنة",
+        "Tracking number: {numbers}. It goes to HQ at the next sync",
+    ),
+    "otp_title": ("ربط الرقم القومي بالمحمول", "Link a national ID to a mobile"),
+    "send_code": ("إرسال الرمز", "Send the code"),
+    "sending_code": ("جارٍ إرسال الرمز عبر المركز...", "Sending the code through HQ..."),
+    "otp_code": ("الرمز الذي وصل للمواطن", "The code the citizen received"),
+    "check_code": ("تحقق وربط", "Check and link"),
+    "checking_code": ("جارٍ التحقق من الرمز...", "Checking the code..."),
+    "code_sent": (
+        "أُرسل الرمز إلى {mobile}؛ صالح حتى {until}. اطلب من المواطن قراءته",
+        "Code sent to {mobile}, valid until {until}. Ask the citizen to read it out",
+    ),
+    "mobile_linked": (
+        "رُبط الرقم القومي بالمحمول {mobile}",
+        "The national ID is linked to {mobile}",
+    ),
+    "tracking_title": ("تتبع طلب", "Track a request"),
+    "tracking_number": ("رقم التتبع", "Tracking number"),
+    "track": ("تتبع", "Track"),
+    "asking_tracking": ("جارٍ سؤال المركز عن الطلب...", "Asking HQ about the request..."),
+    "tracking_live": ("حالة الطلب الآن من المركز", "The request's status now, from HQ"),
+    "tracking_cached": (
+        "لا اتصال: آخر حالة معروفة في هذا المكتب، منذ {age}",
+        "Offline: the last status known here, {age} old",
+    ),
+    "consignment": ("رقم الشحنة: {number}", "Consignment: {number}"),
+    "hand_over": ("تسليم لصاحبه (Ctrl+H)", "Hand over to its owner (Ctrl+H)"),
+    "collector_id": ("الرقم القومي لمن يستلم", "National ID of the person collecting"),
+    "handed_over": ("سُلم الطلب {number} لصاحبه", "Request {number} handed to its owner"),
 }
 
 
@@ -238,6 +288,13 @@ def tr(key: str, lang: str, **values: object) -> str:
     if lang == "ar":
         return ar.format(**{k: to_arabic_indic(str(v)) for k, v in values.items()})
     return en.format(**values)
+
+
+def tr_code(key: str, lang: str, **values: object) -> str:
+    """As `tr`, but the values keep their digits: codes such as a tracking number are
+    printed and typed with Latin digits in either language."""
+    ar, en = _TEXT[key]
+    return (ar if lang == "ar" else en).format(**values)
 
 
 def has(key: str) -> bool:

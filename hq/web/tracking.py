@@ -12,8 +12,10 @@ import html
 import threading
 import time
 from collections import deque
+from datetime import datetime
 from urllib.parse import parse_qs
 
+from counter_app.domain.business_time import cairo_local
 from counter_app.domain.errors import InputError
 from counter_app.domain.requests import status_name, tracking_key
 from counter_app.domain.text import normalize_digits
@@ -81,7 +83,7 @@ def history_html(history: RequestHistory) -> str:
     stages = "".join(
         f"<li><b>{html.escape(status_name(s.status, 'ar'))}</b> · "
         f"<span class='en'>{html.escape(status_name(s.status, 'en'))}</span> · "
-        f"<span dir='ltr'>{html.escape(s.at[:16].replace('T', ' '))}</span>"
+        f"<span dir='ltr'>{html.escape(_cairo(s.at))}</span>"
         + (f"<br>{html.escape(s.note_ar)}" if s.note_ar else "")
         + "</li>"
         for s in history.stages
@@ -114,3 +116,10 @@ def read_form(body: bytes) -> tuple[str, str]:
             "Type the last four digits of the applicant's national ID",
         )
     return number, digits
+
+
+def _cairo(text: str) -> str:
+    try:
+        return cairo_local(datetime.fromisoformat(text)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text[:16]

@@ -76,8 +76,8 @@ def take(ctx: AppContext, code: str, **changes: object) -> str:
     for printed in outcome.prints:
         assert printed.result().status == "printed"
     ctx.visit.clear()
-    (tracking,) = outcome.done.trackings
-    return tracking
+    (printed,) = outcome.done.trackings
+    return tracking_key(printed)
 
 
 def desk(hq: RunningHq) -> RequestDesk:
@@ -173,8 +173,7 @@ def test_the_slip_carries_the_tracking_number_and_a_qr_to_the_tracking_page(
 
 def hq_display(key: str) -> str:
     """The printed form of a stored tracking key (office-window-serial-check)."""
-    office, rest = key[:7], key[7:]
-    return f"{office}-{rest[0]}-{rest[1:7]}-{rest[7]}"
+    return f"{key[:7]}-{key[7]}-{key[8:14]}-{key[14:]}"
 
 
 def test_the_tracking_page_answers_the_right_digits_and_refuses_wrong_ones(

@@ -49,7 +49,7 @@ class RequestOrder:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    tracking: str
+    tracking: str  # as printed: office-window-serial-check
     slip_job: int
 
 
@@ -157,7 +157,7 @@ class RequestKind:
             _tracking_url(rec, tracking),
         )
         job = self._printing.queue(rec, "request_slip", slip, clerk, f"request {tracking}")
-        return RecordedRequest(key, job)
+        return RecordedRequest(tracking, job)
 
 
 def _tracking_url(rec: Recorder, tracking: str) -> str:

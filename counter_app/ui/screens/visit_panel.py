@@ -22,10 +22,13 @@ from counter_app.ui.screens.approval import VoidDialog
 from counter_app.ui.screens.certificate import CertificateScreen
 from counter_app.ui.screens.fines import FinesScreen
 from counter_app.ui.screens.instructions import InstructionDialog
+from counter_app.ui.screens.otp import OtpScreen
 from counter_app.ui.screens.picker import ServicePicker
 from counter_app.ui.screens.reprint import ReprintDialog
+from counter_app.ui.screens.request import RequestScreen
 from counter_app.ui.screens.tender import TenderDialog
-from counter_app.ui.strings import tr, tr_both
+from counter_app.ui.screens.tracking import TrackingScreen
+from counter_app.ui.strings import ltr, tr, tr_both, tr_code
 from counter_app.ui.widgets import named
 
 SERVICE_ROLE = Qt.ItemDataRole.UserRole
@@ -36,7 +39,13 @@ def _given(future: Future[T], _ctx: object) -> Future[T]:
     return future
 
 
-SCREENS = {"fines": FinesScreen, "certificate": CertificateScreen}
+SCREENS = {
+    "fines": FinesScreen,
+    "certificate": CertificateScreen,
+    "request": RequestScreen,
+    "verification": OtpScreen,
+    "tracking": TrackingScreen,
+}
 
 
 class VisitPanel(Panel):
@@ -162,10 +171,17 @@ class VisitPanel(Panel):
         self._ops.ctx.visit.clear()
         self.refresh()
         key = "paid_provisional" if done.provisional else "paid"
-        self._messages.show_notice(
-            tr(key, "ar", receipt=done.receipt_number, change=done.change.format("ar")),
-            tr(key, "en", receipt=done.receipt_number, change=done.change.format("en")),
-        )
+        said = [
+            tr(key, lang, receipt=done.receipt_number, change=done.change.format(lang))
+            for lang in ("ar", "en")
+        ]
+        if done.trackings:
+            numbers = ", ".join(ltr(n) for n in done.trackings)
+            said = [
+                f"{s} {tr_code('requests_taken', lang, numbers=numbers)}"
+                for s, lang in zip(said, ("ar", "en"), strict=True)
+            ]
+        self._messages.show_notice(*said)
         receipt = done.receipt_number
         self._ops.watch(
             partial(_given, outcome.settlement),

@@ -44,7 +44,7 @@ def test_enrol_push_a_day_pull_bundles_and_sign_in_offline(hq: RunningHq, tmp_pa
 
     before = local_chain(ctx)
     report = ctx.sync.sync_once()
-    assert set(report.bundles) == {"catalogue", "users", "trust", "instructions"}
+    assert set(report.bundles) == {"catalogue", "users", "trust", "instructions", "requests"}
     # One sync ends with nothing waiting: the entries that applying the bundles recorded
     # went up too. HQ holds every entry exactly once, with the same hashes.
     after = local_chain(ctx)

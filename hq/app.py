@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
+from hq.agencies.civil import CivilRegistry, SimulatedCivilRegistry
 from hq.agencies.fines import FinesAdapter
 from hq.agencies.requests import Agencies
 from hq.api import requests as request_routes
@@ -63,7 +64,10 @@ def _decompress(body: bytes, encoding: str) -> bytes:
 
 
 def create_app(
-    service: HqService, fines: FinesAdapter, agencies: Agencies | None = None
+    service: HqService,
+    fines: FinesAdapter,
+    agencies: Agencies | None = None,
+    civil: CivilRegistry | None = None,
 ) -> FastAPI:
     app = FastAPI(title="Counter App HQ", version="1")
     app.state.service = service
@@ -77,7 +81,8 @@ def create_app(
         desk.after_ingest(conn, workstation_id, entries)
 
     service.after_ingest = after_ingest
-    app.include_router(request_routes.router(desk, MobileLinking(service.engine, desk)))
+    linking = MobileLinking(service.engine, desk)
+    app.include_router(request_routes.router(desk, linking, civil or SimulatedCivilRegistry()))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -136,43 +136,60 @@ def clearance_certificate_pdf(
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"Clearance certificate {certificate.document_number}")
     sheet = _Sheet(canvas, registration)
+    civil = certificate.document_type == "civil_extract"
     if with_form:
         sheet.centre(22, "جمهورية مصر العربية - البريد المصري", 14, bold=True)
-        sheet.centre(38, "شهادة براءة ذمة مرورية", 22, bold=True)
+        sheet.centre(38, certificate.title_ar or "شهادة براءة ذمة مرورية", 22, bold=True)
     if certificate.copy_number:
         sheet.centre(50, f"نسخة / COPY {certificate.copy_number}", 16, bold=True)
     sheet.field(190, 20, "مسلسل الورقة:", to_arabic_indic(str(certificate.sheet_serial)), with_form)
     sheet.field(
         190, 62, "رقم الشهادة:", to_arabic_indic(str(certificate.document_number)), with_form
     )
-    sheet.field(190, 74, "الاسم:", certificate.citizen_name, with_form)
-    sheet.field(190, 86, "الرقم القومي:", to_arabic_indic(certificate.national_id), with_form)
-    sheet.field(190, 98, "رقم اللوحة:", certificate.plate or "-", with_form)
-    sheet.field(190, 110, "رقم الرخصة:", to_arabic_indic(certificate.licence or "-"), with_form)
+    sheet.field(190, 74, "الرقم القومي:", to_arabic_indic(certificate.national_id), with_form)
+    if civil:
+        # The record's facts, as the civil registry answered: 8 lines at most fit.
+        for index, (label, value) in enumerate(certificate.record[:8]):
+            sheet.field(190, 86 + index * 7.5, f"{label}:", to_arabic_indic(value), with_form)
+        statement_y = 150.0
+    else:
+        sheet.field(190, 86, "الاسم:", certificate.citizen_name, with_form)
+        sheet.field(190, 98, "رقم اللوحة:", certificate.plate or "-", with_form)
+        sheet.field(190, 110, "رقم الرخصة:", to_arabic_indic(certificate.licence or "-"), with_form)
+        statement_y = 126.0
     sheet.paragraph(
         190,
-        126,
+        statement_y,
         170,
-        "تشهد النيابة العامة لشؤون المرور بأنه لا توجد مخالفات مرورية مسجلة على "
+        certificate.statement_ar
+        or "تشهد النيابة العامة لشؤون المرور بأنه لا توجد مخالفات مرورية مسجلة على "
         "الرقم القومي والمركبة المذكورين أعلاه حتى تاريخ إصدار هذه الشهادة.",
     )
-    sheet.field(190, 148, "تاريخ الإصدار:", _date(certificate.issued), with_form)
-    sheet.field(190, 160, "صالحة حتى:", _date(certificate.valid_until), with_form)
-    sheet.field(190, 172, "الرسوم:", certificate.fee.format("ar"), with_form)
-    sheet.paragraph(190, 184, 170, f"({certificate.fee.in_arabic_words()})", 12)
-    sheet.field(
-        190,
-        198,
-        "جهة الإصدار:",
-        f"{certificate.office_ar} - شباك {to_arabic_indic(str(certificate.window))}",
-        with_form,
-    )
+    if civil:
+        _issue_block(sheet, certificate, with_form, 162)
+    else:
+        _issue_block(sheet, certificate, with_form, 148)
     sheet.qr(20, 215, 45, certificate.qr_payload)
     if with_form:
         sheet.right(190, 240, "للتحقق: امسح الرمز بتطبيق التحقق من البريد المصري", 11, color=_FORM)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _issue_block(sheet: _Sheet, certificate: ClearanceCertificate, form: bool, top: float) -> None:
+    """Issued, valid until, the fee in figures and words, and who issued it."""
+    sheet.field(190, top, "تاريخ الإصدار:", _date(certificate.issued), form)
+    sheet.field(190, top + 12, "صالحة حتى:", _date(certificate.valid_until), form)
+    sheet.field(190, top + 24, "الرسوم:", certificate.fee.format("ar"), form)
+    sheet.paragraph(190, top + 36, 170, f"({certificate.fee.in_arabic_words()})", 12)
+    sheet.field(
+        190,
+        top + 50,
+        "جهة الإصدار:",
+        f"{certificate.office_ar} - شباك {to_arabic_indic(str(certificate.window))}",
+        form,
+    )
 
 
 def calibration_page_pdf(registration: Registration) -> bytes:

@@ -86,10 +86,19 @@ class ClearanceCertificate:
     window: int
     qr_payload: bytes
     copy_number: int = 0
+    # A civil-registry extract printed at the window shares the layout: its own title,
+    # statement and the record's facts (personal: filled in at print time, never kept).
+    document_type: str = "clearance_certificate"  # or "civil_extract"
+    title_ar: str = ""
+    statement_ar: str = ""
+    record: tuple[tuple[str, str], ...] = ()
 
     def printed_details(self) -> dict[str, str]:
         """The details the QR's digest binds (what a forger would want to change)."""
-        return {"name": self.citizen_name, "plate": self.plate, "licence": self.licence}
+        details = {"name": self.citizen_name, "plate": self.plate, "licence": self.licence}
+        if self.record:
+            details["record"] = "\n".join(f"{label}: {value}" for label, value in self.record)
+        return details
 
 
 @dataclass(frozen=True)

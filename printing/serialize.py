@@ -69,4 +69,6 @@ def from_json(text: str) -> tuple[str, Any]:
     if kind == "receipt":
         values["lines"] = tuple(ReceiptLine(**line) for line in values["lines"])
         values["tenders"] = tuple(ReceiptTender(**t) for t in values.get("tenders", ()))
+    if kind == "clearance_certificate":
+        values["record"] = tuple(tuple(fact) for fact in values.get("record", ()))
     return kind, _TYPES[kind](**values)

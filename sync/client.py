@@ -26,6 +26,7 @@ from counter_app.domain.errors import BilingualError
 from sync.protocol import (
     TIME_HEADER,
     Bundle,
+    CivilRecord,
     EnrollRequest,
     EnrollResponse,
     FinesAnswer,
@@ -174,6 +175,16 @@ class HqClient:
     def request_history(self, tracking: str) -> RequestHistory:
         answer = self._call("GET", f"/v1/requests/{tracking}", timeout=LIVE_TIMEOUT, attempts=2)
         return RequestHistory.model_validate(answer)
+
+    def civil_record(self, kind: str, national_id: str) -> CivilRecord:
+        answer = self._call(
+            "GET",
+            f"/v1/civil/{kind}",
+            params={"national_id": national_id},
+            timeout=LIVE_TIMEOUT,
+            attempts=2,
+        )
+        return CivilRecord.model_validate(answer)
 
     def otp_send(self, request: OtpSend) -> OtpChallenge:
         answer = self._call(

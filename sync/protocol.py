@@ -341,3 +341,18 @@ class OtpCheck(_Message):
 class OtpLinked(_Answer):
     challenge_id: str
     linked_at: str
+
+
+# ---- civil records ----------------------------------------------------------------------
+
+
+class CivilRecord(_Answer):
+    """A civil-registry record, for an extract printed at the window (personal data: the
+    window keeps it only with the certificate's citizen record)."""
+
+    kind: str  # birth, death, marriage, divorce
+    national_id: str
+    registry_number: str
+    facts: list[list[str]]  # [label in Arabic, value], in print order
+    source: str
+    as_of: str

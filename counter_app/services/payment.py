@@ -28,13 +28,14 @@ from counter_app.domain.visit import (
     check_references,
     settle,
 )
+from counter_app.services.certificate_issue import CertificateOrder, issue_certificate
 from counter_app.services.config import CounterConfig
 from counter_app.services.kinds.request import RequestKind, RequestOrder
 from counter_app.services.lanes import Lanes
 from counter_app.services.printing import PrintService, check_sheet
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.session import Clerk, SessionService
-from printing.documents import ClearanceCertificate, Receipt, ReceiptLine, ReceiptTender
+from printing.documents import Receipt, ReceiptLine, ReceiptTender
 from printing.qr_payload import (
     DocumentFacts,
     WorkstationSigner,
@@ -54,20 +55,6 @@ SUPERVISOR_ROLES = ("supervisor", "admin")
 class FineToPay:
     fine_id: str
     amount: Money
-
-
-@dataclass(frozen=True)
-class CertificateOrder:
-    """A certificate the citizen pays for in this visit; printed after the commit."""
-
-    service_code: str
-    national_id: str
-    name: str
-    plate: str
-    licence: str
-    sheet_serial: int
-    valid_days: int
-    fee: Money
 
 
 @dataclass(frozen=True)
@@ -222,7 +209,8 @@ class PaymentService:
             rec.tx.set_fact(LAST_CHAIN, chain_value(receipt.qr_payload).hex())
         rec.tx.set_fact(LAST_RECEIPT, str(number))
         jobs = tuple(
-            self._certificate(rec, order, payment_id, clerk) for order in request.certificates
+            issue_certificate(rec, self._printing, self._config, order, payment_id, clerk)
+            for order in request.certificates
         )
         taken = [
             self.requests.record(
@@ -310,69 +298,6 @@ class PaymentService:
             voids_receipt=voids,
             change_due=settlement.change,
         )
-
-    def _certificate(
-        self, rec: Recorder, order: CertificateOrder, payment_id: int, clerk: Clerk
-    ) -> int:
-        entry = rec.record(
-            "citizen.recorded", {"purpose": order.service_code, "payment_id": payment_id}, ""
-        )
-        citizen = rec.tx.payments.add_citizen(
-            name=order.name,
-            national_id=order.national_id,
-            plate=order.plate,
-            licence=order.licence,
-            created_seq=entry.seq,
-            business_day=entry.business_day,
-        )
-        number = rec.tx.payments.next_certificate_number()
-        issued = self._uow.clock.now().date()
-        valid_until = issued + timedelta(days=order.valid_days)
-        document = ClearanceCertificate(
-            sheet_serial=order.sheet_serial,
-            document_number=number,
-            citizen_name="",  # printed from citizen_records, never kept in the job
-            national_id="",
-            plate="",
-            licence="",
-            issued=issued,
-            valid_until=valid_until,
-            fee=order.fee,
-            office_ar=self._config.office.name_ar,
-            window=self._config.window.number,
-            qr_payload=b"",
-        )
-        job = self._printing.queue(
-            rec,
-            "clearance_certificate",
-            document,
-            clerk.username,
-            f"certificate {number}",
-            sheet=order.sheet_serial,
-        )
-        issued_entry = rec.record(
-            "certificate.issued",
-            {
-                "number": number,
-                "service": order.service_code,
-                "sheet": order.sheet_serial,
-                "payment_id": payment_id,
-                "job": job,
-                "valid_until": valid_until.isoformat(),
-            },
-            clerk.username,
-        )
-        rec.tx.payments.add_certificate(
-            number=number,
-            service=order.service_code,
-            payment_id=payment_id,
-            citizen_id=citizen,
-            job_id=job,
-            issued_day=issued.isoformat(),
-            valid_until=valid_until.isoformat(),
-            seq=issued_entry.seq,
-        )
-        return job
 
     # ---- voids -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ spoiled when the printer failed on it; a reprint takes a new sheet and a new sig
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from concurrent.futures import Future
@@ -325,6 +326,7 @@ class PrintService:
             national_id=citizen["national_id"],
             plate=citizen["plate"],
             licence=citizen["licence"],
+            record=tuple(tuple(f) for f in json.loads(citizen["record"] or "[]")),
         )
 
     def _registration(self) -> Registration:
@@ -366,7 +368,7 @@ class PrintService:
         if signer is None or sheet is None:
             raise DeviceError("certificates need an enrolled window and security paper")
         facts = DocumentFacts(
-            "clearance_certificate",
+            certificate.document_type,
             certificate.document_number,
             sheet,
             self._config.office.code,

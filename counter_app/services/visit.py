@@ -22,11 +22,11 @@ from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
 from counter_app.domain.text import normalize_digits
 from counter_app.domain.visit import Tender, VisitLine, settle, total_of
+from counter_app.services.certificate_issue import CertificateOrder
 from counter_app.services.kinds.fines import FinesKind
 from counter_app.services.kinds.request import RequestOrder
 from counter_app.services.lanes import Lanes
 from counter_app.services.payment import (
-    CertificateOrder,
     FineToPay,
     PaymentDone,
     PaymentRequest,

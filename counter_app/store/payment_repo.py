@@ -184,7 +184,7 @@ class PaymentRepository:
                 citizen_records.c.created_seq <= up_to_seq,
                 citizen_records.c.national_id != "",
             )
-            .values(name="", national_id="", plate="", licence="")
+            .values(name="", national_id="", plate="", licence="", record="")
         ).rowcount
         return int(inquiries or 0) + int(records or 0)
 

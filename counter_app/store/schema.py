@@ -152,6 +152,7 @@ citizen_records = Table(
     Column("national_id", String(14), nullable=False),
     Column("plate", Text, nullable=False),
     Column("licence", Text, nullable=False),
+    Column("record", Text, nullable=False, server_default=""),  # a civil record's facts
     Column("created_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
     Column("business_day", String(10), nullable=False),
 )

@@ -230,6 +230,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "An unexpected error occurred; the operation was not done. Details are in the log.",
     ),
     # requests delivered later, mobile linking, tracking
+    "record_found": (
+        "القيد موجود في السجل المدني: راجعه مع المواطن ثم امسح مسلسل الورقة المؤمنة",
+        "The civil registry holds the record: check it with the citizen, then scan the "
+        "security sheet's serial",
+    ),
+    "civil_extract_title": ("مستخرج من السجل المدني", "Civil registry extract"),
     "request_title": ("طلب يُسلم لاحقًا", "Request delivered later"),
     "citizen_mobile": ("رقم المحمول (للرسائل)", "Mobile (for SMS)"),
     "relation": ("صلة الطالب بصاحب القيد", "Applicant's relation"),

@@ -7,13 +7,16 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from counter_app.domain.errors import InputError
+from counter_app.domain.national_id import parse as parse_national_id
 from counter_app.domain.requests import tracking_key
+from hq.agencies.civil import RECORD_KINDS, CivilRegistry
 from hq.api.auth import Authenticated
 from hq.errors import HqError
 from hq.otp import MobileLinking
 from hq.requests import RequestDesk
 from hq.web import tracking as web
 from sync.protocol import (
+    CivilRecord,
     OtpChallenge,
     OtpCheck,
     OtpLinked,
@@ -23,7 +26,7 @@ from sync.protocol import (
 )
 
 
-def router(desk: RequestDesk, linking: MobileLinking) -> APIRouter:
+def router(desk: RequestDesk, linking: MobileLinking, civil: CivilRegistry) -> APIRouter:
     api = APIRouter()
     per_address = web.RateLimit(*web.PER_ADDRESS)
     wrong_per_number = web.RateLimit(*web.WRONG_PER_NUMBER)
@@ -39,6 +42,26 @@ def router(desk: RequestDesk, linking: MobileLinking) -> APIRouter:
         except InputError as exc:
             raise HqError("tracking", exc.message_ar, exc.message_en, status=400) from exc
         return desk.history(key)
+
+    @api.get("/v1/civil/{kind}")
+    def civil_record(kind: str, _ws: Authenticated, national_id: str = "") -> CivilRecord:
+        if kind not in RECORD_KINDS:
+            raise HqError(
+                "malformed", "نوع قيد غير معروف", f"Unknown record kind {kind!r}", status=400
+            )
+        try:
+            number = parse_national_id(national_id).number
+        except InputError as exc:
+            raise HqError("national_id", exc.message_ar, exc.message_en, status=400) from exc
+        found = civil.record(kind, number)
+        if found is None:
+            raise HqError(
+                "no_record",
+                "لا يوجد قيد من هذا النوع لهذا الرقم القومي في السجل المدني",
+                "The civil registry holds no such record for this national ID",
+                status=404,
+            )
+        return found
 
     @api.post("/v1/otp/send")
     def otp_send(request: OtpSend, ws: Authenticated) -> OtpChallenge:

@@ -6,6 +6,7 @@ and a tracking lookup with the handover at the office."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,14 +20,19 @@ from counter_app.domain import national_id
 from counter_app.domain.requests import RequestForm
 from counter_app.domain.visit import Tender
 from counter_app.services.context import AppContext
+from counter_app.services.demo import DEMO_SHEETS
 from counter_app.ui.main_window import MainWindow
+from counter_app.ui.screens.certificate import CertificateScreen
 from counter_app.ui.screens.otp import OtpScreen
 from counter_app.ui.screens.request import RequestScreen
 from counter_app.ui.screens.tracking import TrackingScreen
 from hq import schema as t
 from hq.agencies.requests import Agencies
 from hq.requests import RequestDesk
+from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter
+from printing.qr_payload import verify
+from sync.protocol import load_public_key
 from tests.gui.conftest import SCREENSHOTS, screenshot
 from tests.gui.test_journey import (
     back_at_counter,
@@ -34,6 +40,7 @@ from tests.gui.test_journey import (
     dialog,
     enrolled_window,
     pay,
+    pdf_qr,
     pick,
     press,
     shot,
@@ -277,5 +284,45 @@ def test_tracking_lookup_and_handover_at_the_office(
         ctx.sync.sync_once()
         assert desk.history(stored).status == "collected"
         screenshot(window, "tracking-3-counter-ar")
+    finally:
+        window.close()
+
+
+def test_request_birth_extract_printed_at_the_window(
+    qtbot: QtBot, hq: RunningHq, tmp_path: Path
+) -> None:
+    window = at_counter(qtbot, hq, tmp_path)
+    ctx = window.ctx
+    try:
+        pick(qtbot, window, "ميلاد (طباعة")
+        screen = dialog(qtbot, window, CertificateScreen)
+        assert isinstance(screen, CertificateScreen)
+        press(qtbot, Qt.Key.Key_Return)  # the visit's citizen: ask the civil registry
+        qtbot.waitUntil(lambda: screen.clearance is not None, timeout=20000)
+        assert screen.clearance is not None and screen.clearance.record is not None
+        assert screen.name.text() == screen.clearance.name
+        typed(qtbot, str(DEMO_SHEETS[0]))
+        shot(window, "request-6-birth-extract-ar")
+        press(qtbot, Qt.Key.Key_Return)
+        back_at_counter(qtbot, window)
+        pay(qtbot, window, [], "request-7-birth-extract-tender-ar")
+        wait_printed(qtbot, ctx)
+        documents = ctx.printing.document_printer
+        assert isinstance(documents, FileDocumentPrinter)
+        pdf = sorted(documents.folder.glob("*.pdf"))[-1]
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                "-singlefile",
+                str(pdf),
+                str(SCREENSHOTS / "request-8-birth-extract-pdf"),
+            ],
+            check=True,
+        )
+        hq_key = load_public_key(ctx.sync.enrolment().hq_public_key)  # type: ignore[union-attr]
+        assert verify(pdf_qr(pdf), hq_key).document_type == "civil_extract"
     finally:
         window.close()

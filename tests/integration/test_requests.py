@@ -21,15 +21,20 @@ from counter_app.domain.errors import InputError
 from counter_app.domain.requests import RequestForm, tracking_key
 from counter_app.domain.visit import Tender
 from counter_app.services.context import AppContext
+from counter_app.services.demo import DEMO_SHEETS
 from counter_app.services.journal_check import verify_journal
 from counter_app.services.kinds.verification import CodeSent
 from hq import schema as t
 from hq.agencies.requests import Agencies
 from hq.requests import RequestDesk
 from peripherals.camera import SimulatedCamera
+from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter
+from printing.qr_payload import verify
 from sync.client import HqRefused
+from sync.protocol import load_public_key
 from tests.helpers import open_demo
+from tests.integration.test_printing import read_pdf_qr
 from tests.support.escpos_decode import decode
 from tests.support.hq_server import RunningHq
 
@@ -323,3 +328,39 @@ def test_the_form_refuses_bad_input_and_changes_nothing(window: AppContext) -> N
 def test_photo_from_the_simulated_camera_is_a_png() -> None:
     photo = SimulatedCamera().capture()
     assert Image.open(io.BytesIO(photo)).format == "PNG"
+
+
+def test_a_birth_extract_prints_at_the_window_with_the_registry_record(
+    window: AppContext, hq: RunningHq
+) -> None:
+    ctx = window
+    service = ctx.catalogue.current().service("birth_extract_print")
+    answer = ctx.certificates.check(service, NID)
+    assert answer.record is not None and answer.name
+    lines, order = ctx.certificates.order(
+        service, answer, name="", plate="", licence="", sheet=str(DEMO_SHEETS[0])
+    )
+    assert order.document_type == "civil_extract"
+    ctx.visit.add(lines, certificate=order)
+    outcome = ctx.visit.pay(ctx.visit.request([Tender("cash", ctx.visit.basket.total)]))
+    assert [p.result().status for p in outcome.prints] == ["printed", "printed"]
+    documents = ctx.printing.document_printer
+    assert isinstance(documents, FileDocumentPrinter)
+    pdf = sorted(documents.folder.glob("*.pdf"))[-1]
+    hq_key = load_public_key(ctx.sync.enrolment().hq_public_key)  # type: ignore[union-attr]
+    facts = verify(read_pdf_qr(pdf), hq_key)
+    assert facts.document_type == "civil_extract"
+    assert (facts.national_id, facts.sheet_serial) == (NID, DEMO_SHEETS[0])
+    with ctx.db.read() as tx:
+        job = tx.printing.job(outcome.done.certificate_jobs[0])
+    assert job is not None and answer.name not in job.document  # the job keeps no names
+    # Someone the registry holds no death record for: refused, nothing added.
+    death = ctx.catalogue.current().service("death_extract_print")
+    with pytest.raises(InputError) as refused:
+        ctx.certificates.check(death, NID)
+    assert refused.value.field == "record"
+    hq.kill()
+    with pytest.raises(InputError) as offline:
+        ctx.certificates.check(service, NID)
+    assert offline.value.field == "offline"
+    hq.start()

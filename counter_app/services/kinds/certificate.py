@@ -11,7 +11,7 @@ retry takes a new one. Offline it is refused with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from counter_app.domain import national_id
@@ -19,22 +19,52 @@ from counter_app.domain.catalogue import Service
 from counter_app.domain.errors import InputError
 from counter_app.domain.text import clean_name, normalize_digits
 from counter_app.domain.visit import VisitLine, total_of
+from counter_app.services.certificate_issue import CertificateOrder
 from counter_app.services.kinds.fines import clean_query
-from counter_app.services.payment import CertificateOrder
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.sync import Offline, SyncService
+from sync.client import HqRefused
+from sync.protocol import CivilRecord
 
 CLEARANCE_FRESH_FOR = timedelta(minutes=15)  # HQ's "nothing outstanding" is that recent
 
 
 @dataclass(frozen=True)
 class Clearance:
-    """HQ said, live, that this person owes nothing."""
+    """HQ said, live: this person owes nothing (traffic), or here is their civil record."""
 
     service_code: str
     national_id: str
     checked_at: datetime
     source: str
+    record: CivilRecord | None = None  # a civil extract's record
+
+    @property
+    def name(self) -> str:
+        """The name on the record (a civil extract), else ""."""
+        if self.record is None:
+            return ""
+        return next((value for label, value in self.record.facts if label == "الاسم"), "")
+
+
+CIVIL_TITLES = {
+    "birth": "مستخرج رسمي من قيد ميلاد",
+    "death": "مستخرج رسمي من قيد وفاة",
+    "marriage": "مستخرج رسمي من وثيقة زواج",
+    "divorce": "مستخرج رسمي من إشهاد طلاق",
+}
+
+
+def civil_kind(service: Service) -> str:
+    """The record a civil extract prints: the first word of its code (birth_extract_print)."""
+    kind = service.code.split("_", 1)[0]
+    if service.authority != "civil_registry" or kind not in CIVIL_TITLES:
+        raise InputError(
+            "service",
+            f"«{service.name_ar}» لا تُطبع في الشباك: اطلبها للتوصيل",
+            f"'{service.name_en}' is not printed at the window: request delivery",
+        )
+    return kind
 
 
 class CertificateKind:
@@ -54,11 +84,7 @@ class CertificateKind:
         """Ask the authority through HQ (blocking: the online lane)."""
         nid = national_id.parse(normalize_digits(number)).number
         if service.authority != "traffic_prosecution":
-            raise InputError(
-                "service",
-                f"«{service.name_ar}» لا تُطبع في هذا الإصدار بعد: اطلبها للتوصيل",
-                f"'{service.name_en}' cannot be printed at the window yet: request delivery",
-            )
+            return self._civil_record(service, nid)
         self._settled()
         try:
             answer = self._sync.inquire_fines(national_id=nid)
@@ -91,6 +117,22 @@ class CertificateKind:
             )
         return Clearance(service.code, nid, self._uow.clock.now(), answer.source)
 
+    def _civil_record(self, service: Service, nid: str) -> Clearance:
+        kind = civil_kind(service)
+        try:
+            record = self._sync.live(lambda c: c.civil_record(kind, nid))
+        except Offline as exc:
+            raise InputError(
+                "offline",
+                f"لا تُطبع «{service.name_ar}» دون اتصال بالمركز الرئيسي: يلزم القيد من السجل "
+                "المدني مباشرة. يمكن طلبها للتوصيل الآن.",
+                f"'{service.name_en}' is not printed offline: the record must come live from "
+                "the civil registry. It can be requested for delivery now.",
+            ) from exc
+        except HqRefused as exc:
+            raise InputError("record", exc.message_ar, exc.message_en) from exc
+        return Clearance(service.code, nid, self._uow.clock.now(), record.source, record)
+
     def order(
         self,
         service: Service,
@@ -107,7 +149,7 @@ class CertificateKind:
                 "مضى وقت طويل على تأكيد المركز: أعد الاستعلام",
                 "HQ's confirmation is too old: check again",
             )
-        full_name = clean_name(name, field="name")
+        full_name = clearance.name or clean_name(name, field="name")
         plate = clean_query("plate", plate) if plate.strip() else ""
         licence = clean_query("licence", licence) if licence.strip() else ""
         serial_text = normalize_digits(sheet.strip())
@@ -136,4 +178,17 @@ class CertificateKind:
             service.certificate_valid_days,
             total_of(lines),
         )
+        record = clearance.record
+        if record is not None:
+            order = replace(
+                order,
+                document_type="civil_extract",
+                title_ar=CIVIL_TITLES[record.kind],
+                statement_ar="هذا المستخرج مطابق لما هو مقيد بسجلات قطاع الأحوال المدنية "
+                "في تاريخ إصداره.",
+                record=(
+                    *((label, value) for label, value in record.facts),
+                    ("رقم القيد", record.registry_number),
+                ),
+            )
         return lines, order

@@ -8,16 +8,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from counter_app.domain.catalogue import Service
 from counter_app.domain.errors import BilingualError
 from counter_app.domain.visit import VisitLine
+from counter_app.services.certificate_issue import CertificateOrder
 from counter_app.services.kinds.certificate import Clearance
-from counter_app.services.payment import CertificateOrder
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.screens.base import ScreenDialog
-from counter_app.ui.strings import tr, tr_both
+from counter_app.ui.strings import ltr, tr, tr_both
 from counter_app.ui.widgets import named
 
 
@@ -31,12 +31,17 @@ class CertificateScreen(ScreenDialog):
         national_id: str,
         added: Callable[[Service], None],
     ) -> None:
-        super().__init__(parent, ops, lang, "certificate_title")
+        civil = service.authority == "civil_registry"
+        super().__init__(parent, ops, lang, "civil_extract_title" if civil else "certificate_title")
         self.setObjectName("certificate_screen")
         self.service = service
         self._added = added
         self.clearance: Clearance | None = None
+        heading = QLabel(service.name(lang))
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.layout_.insertWidget(1, heading)
         form = QFormLayout()
+        self._form = form
         self.national_id = named(QLineEdit(national_id), "cert_national_id")
         self.national_id.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         form.addRow(tr("national_id", lang), self.national_id)
@@ -53,6 +58,11 @@ class CertificateScreen(ScreenDialog):
         form.addRow(tr("licence", lang), self.licence)
         form.addRow(tr("sheet_serial", lang), self.sheet)
         self.layout_.addLayout(form)
+        self.record_view = named(QLabel(), "civil_record")
+        self.record_view.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.record_view.setWordWrap(True)
+        self.record_view.hide()
+        self.layout_.addWidget(self.record_view)
         self.add_button = named(QPushButton(tr("add_to_visit", lang)), "add_certificate")
         self.add_button.setAutoDefault(False)
         self.layout_.addWidget(self.add_button)
@@ -86,10 +96,28 @@ class CertificateScreen(ScreenDialog):
 
     def _cleared(self, clearance: Clearance) -> None:
         self.clearance = clearance
+        self.national_id.setEnabled(False)
+        if clearance.record is not None:
+            # A civil extract prints the registry's record as it is: nothing to type but
+            # the sheet.
+            self.messages.show_notice(*tr_both("record_found"))
+            self.record_view.setText(
+                "   ·   ".join(
+                    f"{label}: {ltr(value) if any(c.isdigit() for c in value) else value}"
+                    for label, value in clearance.record.facts
+                )
+            )
+            self.record_view.show()
+            self.name.setText(clearance.name)
+            for widget in (self.sheet, self.add_button):
+                widget.setEnabled(True)
+            self._form.setRowVisible(self.plate, False)
+            self._form.setRowVisible(self.licence, False)
+            self.sheet.setFocus()
+            return
         self.messages.show_notice(*tr_both("clear_confirmed"))
         for widget in self._details:
             widget.setEnabled(True)
-        self.national_id.setEnabled(False)
         self.name.setFocus()
 
     def add_to_visit(self) -> None:

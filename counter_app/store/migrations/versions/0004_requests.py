@@ -1,4 +1,5 @@
-"""Requests delivered later, and their personal details kept apart (purged).
+"""Requests delivered later, and their personal details kept apart (purged); a civil
+record's facts beside a certificate's citizen data (purged with it).
 
 Revision ID: 0004
 Revises: 0003
@@ -38,7 +39,12 @@ def upgrade() -> None:
         sa.Column("photo", sa.LargeBinary, nullable=False),
     )
 
+    with op.batch_alter_table("citizen_records") as table:
+        table.add_column(sa.Column("record", sa.Text, nullable=False, server_default=""))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("citizen_records") as table:
+        table.drop_column("record")
     op.drop_table("request_details")
     op.drop_table("requests")

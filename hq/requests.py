@@ -290,7 +290,10 @@ class RequestDesk:
     # ---- SMS ------------------------------------------------------------------------------
 
     def deliver_sms(self) -> int:
-        """Send what waits in the outbox; a sent message is never sent again."""
+        """Send what waits in the outbox; a sent message is never sent again. Each attempt
+        is claimed first, so two HQ processes never send the same message; a crash
+        between sending and marking it sent repeats the message id, which the gateway
+        drops (it is told our id)."""
         with self.engine.connect() as conn:
             waiting = list(
                 conn.execute(
@@ -301,6 +304,19 @@ class RequestDesk:
             )
         sent = 0
         for message in waiting:
+            # Claim this attempt: of several HQ processes, one sends it.
+            with self.engine.begin() as conn:
+                claimed = conn.execute(
+                    update(t.sms_outbox)
+                    .where(
+                        t.sms_outbox.c.id == message.id,
+                        t.sms_outbox.c.sent_at.is_(None),
+                        t.sms_outbox.c.attempts == message.attempts,
+                    )
+                    .values(attempts=message.attempts + 1)
+                ).rowcount
+            if claimed != 1:
+                continue
             try:
                 self.agencies.sms.send(message.id, message.mobile, message.text)
             except Exception as exc:  # a gateway's failure: retried on the next pass
@@ -309,14 +325,14 @@ class RequestDesk:
                     conn.execute(
                         update(t.sms_outbox)
                         .where(t.sms_outbox.c.id == message.id)
-                        .values(attempts=message.attempts + 1, last_error=str(exc)[:200])
+                        .values(last_error=str(exc)[:200])
                     )
                 continue
             with self.engine.begin() as conn:
                 conn.execute(
                     update(t.sms_outbox)
                     .where(t.sms_outbox.c.id == message.id)
-                    .values(attempts=message.attempts + 1, sent_at=utc_now_text())
+                    .values(sent_at=utc_now_text(), last_error=None)
                 )
             sent += 1
         return sent

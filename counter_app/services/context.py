@@ -122,10 +122,8 @@ class AppContext:
             sync.after_pull.append(fines.settle_waiting)
             sync.after_pull.append(payments.purge_citizen_data)
             requests = RequestService(uow, sync, config)
-            # Statuses first: a submission's answer is newer than the bundle just pulled.
-            sync.after_pull.extend(
-                [requests.apply_statuses, requests.submit_waiting, requests.purge]
-            )
+            sync.after_push.append(requests.submit_waiting)
+            sync.after_pull.extend([requests.apply_statuses, requests.purge])
             terminal = config.devices.card_terminal
             visit = VisitService(
                 uow,

@@ -1,14 +1,15 @@
 """Requests after the window: their details to HQ, their stages back, the purge.
 
-Run after each sync's pull (`SyncService.after_pull`), in this order:
+Run at each sync:
 
-1. `apply_statuses`: the office's statuses bundle moves each request here to the stage HQ
-   knows (never backwards), journaled as `request.status`;
-2. `submit_waiting`: the personal details of every request whose journal entry HQ now
-   holds go up (HQ checks them against the entry's digest); journaled as
-   `request.submitted`;
-3. `purge`: the details of requests HQ holds, older than the retention period, are
-   deleted (zeroed in the file) and the count journaled (DESIGN.md rule 11).
+1. after the first push (`SyncService.after_push`), `submit_waiting`: the personal details
+   of every request whose journal entry HQ now holds go up (HQ checks them against the
+   entry's digest); journaled as `request.submitted`;
+2. after the pull (`SyncService.after_pull`), `apply_statuses`: the office's statuses
+   bundle moves each request here to the stage HQ knows (never backwards), journaled as
+   `request.status`; then `purge`: the details of requests HQ holds, older than the
+   retention period, are deleted (zeroed in the file) and the count journaled
+   (DESIGN.md rule 11).
 """
 
 from __future__ import annotations

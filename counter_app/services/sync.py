@@ -98,6 +98,9 @@ class SyncService:
         self._offline_since: str | None = None
         self._problem: BilingualError | None = None
         self._live = threading.local()
+        # Steps run after the first push, before the pull (request details go up once HQ
+        # holds their entries, so the bundles pulled next already know them).
+        self.after_push: list[Callable[[], object]] = []
         # Steps run after each pull, before the last push (services.kinds.fines).
         self.after_pull: list[Callable[[], object]] = []
         self._worker: PeriodicWorker | None = None
@@ -234,8 +237,9 @@ class SyncService:
         client = self._client(enrolment)
         try:
             pushed, acked = self._push(client, enrolment)
+            self._run_hooks(self.after_push)
             kinds = self._pull(client, enrolment)
-            self._after_pull()
+            self._run_hooks(self.after_pull)
             if self._uow.waiting_to_sync():
                 # Applying bundles and settlements is journaled too: a sync ends with
                 # nothing waiting.
@@ -257,9 +261,10 @@ class SyncService:
         self._set_online()
         return SyncReport(pushed, acked, kinds)
 
-    def _after_pull(self) -> None:
-        """What other services do once HQ's news is in (settle provisional payments)."""
-        for hook in self.after_pull:
+    @staticmethod
+    def _run_hooks(hooks: list[Callable[[], object]]) -> None:
+        """What other services do at a step of the sync (settle provisional payments)."""
+        for hook in hooks:
             try:
                 hook()
             except (HqUnavailable, Offline, BilingualError) as exc:

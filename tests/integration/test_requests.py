@@ -26,13 +26,14 @@ from counter_app.services.journal_check import verify_journal
 from counter_app.services.kinds.verification import CodeSent
 from hq import schema as t
 from hq.agencies.requests import Agencies
+from hq.cli import main as hq_main
 from hq.requests import RequestDesk
 from peripherals.camera import SimulatedCamera
 from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter
 from printing.qr_payload import verify
 from sync.client import HqRefused
-from sync.protocol import load_public_key
+from sync.protocol import RequestSubmission, load_public_key
 from tests.helpers import open_demo
 from tests.integration.test_printing import read_pdf_qr
 from tests.support.escpos_decode import decode
@@ -364,3 +365,84 @@ def test_a_birth_extract_prints_at_the_window_with_the_registry_record(
         ctx.certificates.check(service, NID)
     assert offline.value.field == "offline"
     hq.start()
+
+
+class FlakyGateway:
+    """An SMS gateway that fails its first `failures` sends, then records each text."""
+
+    name = "flaky test gateway"
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.sent: list[tuple[int, str, str]] = []
+
+    def send(self, message_id: int, mobile: str, text: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("gateway unavailable")
+        self.sent.append((message_id, mobile, text))
+
+
+def test_an_sms_the_gateway_refused_is_retried_and_sent_once(
+    window: AppContext, hq: RunningHq
+) -> None:
+    tracking = take(window, "licence_renewal")
+    hq.stop()  # HQ's own tick would deliver the outbox meanwhile
+    hq.start_without_tick()
+    window.sync.sync_once()
+    flaky = FlakyGateway(failures=2)
+    simulated = Agencies.simulated(hq.engine)
+    flaky_desk = RequestDesk(hq.engine, Agencies(simulated.by_authority, simulated.mail, flaky))
+    flaky_desk.advance(tracking, "accepted")
+    assert flaky_desk.deliver_sms() == 0  # the gateway failed: both wait
+    assert flaky_desk.deliver_sms() == 2  # retried: submitted and accepted
+    assert flaky_desk.deliver_sms() == 0  # and never again
+    assert [mobile for _, mobile, _ in flaky.sent] == ["+201012345678"] * 2
+    with hq.engine.connect() as conn:
+        errors = conn.execute(select(t.sms_outbox.c.last_error)).scalars().all()
+    assert errors == [None, None]
+
+
+def test_details_that_differ_from_the_journal_entry_are_refused(
+    window: AppContext, hq: RunningHq
+) -> None:
+    tracking = take(window, "licence_renewal")
+    window.sync.push_only()  # HQ holds the entry, not the details yet
+    with window.db.read() as tx:
+        row = tx.requests.by_tracking(tracking)
+        assert row is not None
+        held = tx.requests.details(row["id"])
+    assert held is not None
+    details, _photo = held
+    altered = RequestSubmission(
+        tracking=tracking,
+        service="licence_renewal",
+        details={**details, "mobile": "+201099999999"},  # the SMS to someone else
+    )
+    with pytest.raises(HqRefused) as refused:
+        window.sync.live(lambda c: c.submit_request(altered))
+    assert refused.value.reason == "digest_mismatch"
+    window.sync.sync_once()  # the true details still go up
+    with hq.engine.connect() as conn:
+        mobile = conn.execute(
+            select(t.requests.c.mobile).where(t.requests.c.tracking == tracking)
+        ).scalar()
+    assert mobile == "+201012345678"
+
+
+def test_operators_list_show_and_advance_requests_from_the_command_line(
+    window: AppContext, hq: RunningHq, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tracking = take(window, "national_id_new")
+    window.sync.sync_once()
+    base = ["--db", hq.db_url, "--key-file", str(hq.key_file), "requests"]
+    assert hq_main([*base, "list", "--status", "submitted"]) == 0
+    assert tracking in capsys.readouterr().out
+    assert hq_main([*base, "advance", hq_display(tracking)]) == 0
+    assert capsys.readouterr().out.strip().endswith(("accepted", "rejected"))
+    assert hq_main([*base, "show", hq_display(tracking)]) == 0
+    shown = capsys.readouterr().out
+    assert "captured" in shown and "submitted" in shown
+    mistyped = hq_display(tracking)[:-1] + ("0" if tracking[-1] != "0" else "1")
+    assert hq_main([*base, "show", mistyped]) == 2  # refused in words, nothing looked up
+    assert "check characters" in capsys.readouterr().err

@@ -75,7 +75,8 @@ class RunningHq:
     def enroll_code(self, window: int = 1, office: str = OFFICE, hours: float = 1.0) -> str:
         return self.service.make_enroll_code(office, window, valid_for=timedelta(hours=hours))
 
-    def start(self) -> None:
+    def start(self, *, tick_s: float = 5.0) -> None:
+        """`hq-server serve`, its tick (agency steps, SMS) every `tick_s` seconds (0: none)."""
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -88,6 +89,8 @@ class RunningHq:
                 "serve",
                 "--port",
                 str(self.port),
+                "--tick",
+                str(tick_s),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -105,6 +108,10 @@ class RunningHq:
             except requests.RequestException:
                 time.sleep(0.05)  # polling for the port to open, not synchronising on time
         raise RuntimeError("HQ did not start within 30 s")
+
+    def start_without_tick(self) -> None:
+        """HQ without its tick: a test drives the agencies and the SMS outbox itself."""
+        self.start(tick_s=0)
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

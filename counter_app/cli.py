@@ -222,13 +222,7 @@ def _devices(profile: Profile, args: argparse.Namespace) -> int:
         print(f"no device role {role!r}; roles: {', '.join(devices.ROLES)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     if role not in ("receipt_printer", "document_printer"):
-        config = load_config(profile.config_path)
-        backend = getattr(config.devices, role).backend
-        print(
-            f"{role}: {backend} - no test from the command line (the drawer opens with the "
-            "first cash receipt; the bank's terminal is tested with the bank)"
-        )
-        return EXIT_OK
+        return _test_other(profile, role)
     ctx = _open(profile, args.demo)
     try:
         outcome = ctx.printing.print_test()[0 if role == "receipt_printer" else 1]
@@ -236,6 +230,34 @@ def _devices(profile: Profile, args: argparse.Namespace) -> int:
         ctx.close()
     print(f"{role}: {outcome.status}" + (f" - {outcome.error}" if outcome.error else ""))
     return EXIT_OK if outcome.status == "printed" else EXIT_CHECK_FAILED
+
+
+def _test_other(profile: Profile, role: str) -> int:
+    """The camera takes a photo a person can look at; the drawer and the bank's terminal
+    are not tested from here."""
+    from counter_app.services.config import load_config
+    from peripherals.base import DeviceError
+    from peripherals.camera import make_camera
+
+    config = load_config(profile.config_path)
+    if role != "camera":
+        backend = getattr(config.devices, role).backend
+        print(
+            f"{role}: {backend} - no test from the command line (the drawer opens with the "
+            "first cash receipt; the bank's terminal is tested with the bank)"
+        )
+        return EXIT_OK
+    cfg = config.devices.camera
+    try:
+        photo = make_camera(cfg.backend, cfg.index).capture()
+    except DeviceError as exc:
+        print(f"camera: {cfg.backend} - failed: {exc}")
+        return EXIT_CHECK_FAILED
+    profile.printed_dir.mkdir(parents=True, exist_ok=True)
+    target = profile.printed_dir / "camera-test.png"
+    target.write_bytes(photo)
+    print(f"camera: {cfg.backend} - a photo of {len(photo)} bytes, in {target}")
+    return EXIT_OK
 
 
 def _enroll_new_window(profile: Profile, hq_url: str, code: str) -> int:

@@ -151,3 +151,16 @@ def test_smoke_test_as_the_installer_runs_it(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "main window shown" in result.stdout
+
+
+def test_the_camera_is_tested_with_a_photo_a_person_can_look_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = ["--profile", str(tmp_path / "p"), "--demo"]
+    assert main([*profile, "devices", "test", "camera"]) == 0  # the demo's simulator
+    photo = tmp_path / "p" / "printed" / "camera-test.png"
+    assert photo.read_bytes().startswith(b"\x89PNG")
+    assert main([*profile, "devices", "set", "camera.backend", "none"]) == 0
+    capsys.readouterr()
+    assert main([*profile, "devices", "test", "camera"]) == 1
+    assert "no camera configured" in capsys.readouterr().out

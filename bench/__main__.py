@@ -2,7 +2,7 @@
 
 import logging
 
-from bench import hq_ingest, journal, journey, printing, startup, sync_link, window_day
+from bench import hq_ingest, journal, journey, printing, requests, startup, sync_link, window_day
 
 logging.basicConfig(level=logging.WARNING)  # tables only: no library chatter
 
@@ -10,6 +10,7 @@ journal.run()
 startup.run()
 window_day.run()
 journey.run()
+requests.run()
 sync_link.run()
 printing.run()
 hq_ingest.run()

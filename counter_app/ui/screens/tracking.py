@@ -122,7 +122,7 @@ class TrackingScreen(ScreenDialog):
         number, person = self.tracked.history.tracking, self.collector.text()
         clerk = self.ops.ctx.session.current_username()
         window = self.ops.ctx.config.window.number
-        self.ops.query(
+        self.ops.run(
             lambda c: c.tracking.hand_over(number, person, clerk, window),
             success=self._handed,
             failure=self._not_handed,

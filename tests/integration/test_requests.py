@@ -40,6 +40,9 @@ from tests.support.escpos_decode import decode
 from tests.support.hq_server import RunningHq
 
 NID = "29001010100015"  # born 1990-01-01 in Cairo
+# Window-side or HTTP-only checks: HQ's database does nothing here that the PostgreSQL
+# variants of the other tests do not already exercise, so they run on SQLite only.
+WINDOW_SIDE = pytest.mark.parametrize("hq", ["sqlite"], indirect=True)
 MOBILE = "01012345678"
 
 
@@ -164,6 +167,7 @@ def test_every_request_kind_online_and_offline_reaches_hq_once_and_comes_back(
     assert sms_sent(hq) == sent
 
 
+@WINDOW_SIDE
 def test_the_slip_carries_the_tracking_number_and_a_qr_to_the_tracking_page(
     window: AppContext, hq: RunningHq
 ) -> None:
@@ -182,6 +186,7 @@ def hq_display(key: str) -> str:
     return f"{key[:7]}-{key[7]}-{key[8:14]}-{key[14:]}"
 
 
+@WINDOW_SIDE
 def test_the_tracking_page_answers_the_right_digits_and_refuses_wrong_ones(
     window: AppContext, hq: RunningHq
 ) -> None:
@@ -202,6 +207,7 @@ def test_the_tracking_page_answers_the_right_digits_and_refuses_wrong_ones(
     assert locked.status_code == 429  # four digits cannot be tried one after another
 
 
+@WINDOW_SIDE
 def test_a_tracking_lookup_online_and_offline(window: AppContext, hq: RunningHq) -> None:
     tracking = take(window, "licence_renewal")
     window.sync.sync_once()
@@ -285,6 +291,7 @@ def test_mobile_linking_by_one_time_code(window: AppContext, hq: RunningHq) -> N
     hq.start()
 
 
+@WINDOW_SIDE
 def test_request_details_are_purged_after_sync_and_retention(
     window: AppContext, tmp_path: Path
 ) -> None:
@@ -310,6 +317,7 @@ def test_request_details_are_purged_after_sync_and_retention(
     reopened.close()
 
 
+@WINDOW_SIDE
 def test_the_form_refuses_bad_input_and_changes_nothing(window: AppContext) -> None:
     service = window.catalogue.current().service("licence_renewal")
     for change, field in (
@@ -331,6 +339,7 @@ def test_photo_from_the_simulated_camera_is_a_png() -> None:
     assert Image.open(io.BytesIO(photo)).format == "PNG"
 
 
+@WINDOW_SIDE
 def test_a_birth_extract_prints_at_the_window_with_the_registry_record(
     window: AppContext, hq: RunningHq
 ) -> None:
@@ -403,6 +412,7 @@ def test_an_sms_the_gateway_refused_is_retried_and_sent_once(
     assert errors == [None, None]
 
 
+@WINDOW_SIDE
 def test_details_that_differ_from_the_journal_entry_are_refused(
     window: AppContext, hq: RunningHq
 ) -> None:
@@ -430,6 +440,7 @@ def test_details_that_differ_from_the_journal_entry_are_refused(
     assert mobile == "+201012345678"
 
 
+@WINDOW_SIDE
 def test_operators_list_show_and_advance_requests_from_the_command_line(
     window: AppContext, hq: RunningHq, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,14 +10,13 @@ human and the printer's mechanics. The baseline, in the same run: the bare ticke
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import keyring
 
-from bench.table import print_table
+from bench.table import p50_p95, print_table
 from counter_app.domain.visit import Tender
 from counter_app.services.context import AppContext
 from tests.conftest import MemoryKeyring
@@ -66,11 +65,6 @@ def _bare(ctx: AppContext, person: str) -> None:
     ctx.queue.finish_current("served")
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    cuts = statistics.quantiles(samples, n=20)
-    return statistics.median(samples), cuts[18]
-
-
 def run() -> None:
     keyring.set_keyring(MemoryKeyring())
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,9 +95,9 @@ def run() -> None:
             ctx.close()
         finally:
             hq.stop()
-    j50, j95 = _percentiles(journey)
-    w50, w95 = _percentiles(waited)
-    b50, b95 = _percentiles(bare)
+    j50, j95 = p50_p95(journey)
+    w50, w95 = p50_p95(waited)
+    b50, b95 = p50_p95(bare)
     print_table(
         f"A whole journey's software time, {RUNS} citizens (fines paid, certificate issued, "
         "real HQ on 127.0.0.1; aim: p95 <= 150 ms)",

@@ -10,7 +10,6 @@ lookup, and HQ's agencies moving every request through its stages with an SMS ea
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import keyring
 
-from bench.table import print_table
+from bench.table import p50_p95, print_table
 from counter_app.domain.requests import RequestForm
 from counter_app.domain.visit import Tender, VisitLine
 from counter_app.services.context import AppContext
@@ -52,10 +51,6 @@ def _pay(ctx: AppContext) -> tuple[float, float]:
     for printed in outcome.prints:
         assert printed.result().status == "printed"
     return waited, (time.perf_counter() - started) * 1000
-
-
-def _p(samples: list[float]) -> tuple[float, float]:
-    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
 def run() -> None:
@@ -107,11 +102,11 @@ def run() -> None:
             ctx.close()
         finally:
             hq.stop()
-    bw, bw95 = _p(base_wait)
-    rw, rw95 = _p(req_wait)
-    ba, ba95 = _p(base_all)
-    ra, ra95 = _p(req_all)
-    lk, lk95 = _p(lookups)
+    bw, bw95 = p50_p95(base_wait)
+    rw, rw95 = p50_p95(req_wait)
+    ba, ba95 = p50_p95(base_all)
+    ra, ra95 = p50_p95(req_all)
+    lk, lk95 = p50_p95(lookups)
     print_table(
         f"Requests at the window, {RUNS} each (real HQ on 127.0.0.1, simulated printer)",
         ["what", "p50 ms", "p95 ms", "x fee-only payment (p50)"],

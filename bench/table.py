@@ -28,5 +28,10 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def p50_p95(samples: Sequence[float]) -> tuple[float, float]:
+    """The median and the 95th percentile of some timings."""
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
+
+
 def median_of(runs: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(runs))

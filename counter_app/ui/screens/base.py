@@ -3,9 +3,12 @@ clerk works, where Esc cancels a call to HQ before it closes anything."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
+from counter_app.domain.catalogue import Service
 from counter_app.domain.errors import BilingualError
 from counter_app.ui.ops import OpRunner
 from counter_app.ui.panels.common import MessageArea
@@ -45,6 +48,23 @@ class ScreenDialog(QDialog):
     def cancel_online(self) -> None:
         for handle in list(self.ops.online_calls):
             handle.cancel()
+
+    def join_visit(
+        self,
+        add: Callable[[], None],
+        service: Service,
+        added: Callable[[Service], None],
+        refused: Callable[[BilingualError], None],
+    ) -> None:
+        """Put what this screen priced into the visit; on success close and tell the counter
+        (`added`), else say why here (`refused`) and stay open."""
+        try:
+            add()
+        except BilingualError as error:
+            refused(error)
+            return
+        self.accept()
+        added(service)
 
     def reject(self) -> None:
         """Esc: cancel a call to HQ first; close only when nothing is awaited."""

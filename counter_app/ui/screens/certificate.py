@@ -136,13 +136,12 @@ class CertificateScreen(ScreenDialog):
 
     def _ordered(self, result: tuple[list[VisitLine], CertificateOrder]) -> None:
         lines, order = result
-        try:
-            self.ops.ctx.visit.add(lines, certificate=order)
-        except BilingualError as error:
-            self._not_ordered(error)
-            return
-        self.accept()
-        self._added(self.service)
+        self.join_visit(
+            lambda: self.ops.ctx.visit.add(lines, certificate=order),
+            self.service,
+            self._added,
+            self._not_ordered,
+        )
 
     def _not_ordered(self, error: BilingualError) -> None:
         self.show_error(error)

@@ -147,11 +147,10 @@ class FinesScreen(ScreenDialog):
         if self.inquiry is None or self.ops.online_calls:
             return
         ctx: AppContext = self.ops.ctx
-        try:
-            lines, fines = ctx.fines.lines(self.service, self.inquiry, self.selected())
-            ctx.visit.add(lines, fines=fines, provisional=not self.inquiry.live)
-        except BilingualError as error:
-            self.show_error(error)
-            return
-        self.accept()
-        self._added(self.service)
+        inquiry = self.inquiry
+
+        def add() -> None:
+            lines, fines = ctx.fines.lines(self.service, inquiry, self.selected())
+            ctx.visit.add(lines, fines=fines, provisional=not inquiry.live)
+
+        self.join_visit(add, self.service, self._added, self.show_error)

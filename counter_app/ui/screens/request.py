@@ -281,13 +281,12 @@ class RequestScreen(ScreenDialog):
 
     def _ordered(self, result: tuple[list[VisitLine], RequestOrder]) -> None:
         lines, order = result
-        try:
-            self.ops.ctx.visit.add(lines, request=order)
-        except BilingualError as error:
-            self._refused(error)
-            return
-        self.accept()
-        self._added(self.service)
+        self.join_visit(
+            lambda: self.ops.ctx.visit.add(lines, request=order),
+            self.service,
+            self._added,
+            self._refused,
+        )
 
     def _refused(self, error: BilingualError) -> None:
         self.show_error(error)

@@ -16,9 +16,13 @@ from counter_app.domain.money import Money
 class QueueTicket:
     office_ar: str
     number: int
-    service_ar: str
+    service_ar: str  # the queue group's name
     issued_at: datetime
     waiting_ahead: int
+    letter_ar: str = ""  # the group's ticket letter, printed before the number
+    estimated_wait_min: int | None = None
+    category_ar: str = ""  # a priority ticket says so
+    qr_text: str = ""  # the ticket's key, for a scanner at the window
 
 
 @dataclass(frozen=True)

@@ -209,10 +209,20 @@ def render_ticket(ticket: QueueTicket, width: int) -> Image.Image:
     paper = _Paper(width)
     paper.text(ticket.office_ar, bold=True, align="center")
     paper.text("رقم الدور", align="center")
-    paper.text(to_arabic_indic(str(ticket.number)), size=3.5, bold=True, align="center")
+    shown = to_arabic_indic(str(ticket.number))
+    if ticket.letter_ar:
+        shown = f"{ticket.letter_ar} {shown}"
+    paper.text(shown, size=3.5, bold=True, align="center")
     paper.text(ticket.service_ar, align="center")
+    if ticket.category_ar:
+        paper.text(f"أولوية: {ticket.category_ar}", bold=True, align="center")
     paper.text(f"أمامك {to_arabic_indic(str(ticket.waiting_ahead))} مواطن", align="center")
+    if ticket.estimated_wait_min is not None:
+        minutes = to_arabic_indic(str(ticket.estimated_wait_min))
+        paper.text(f"الانتظار المتوقع نحو {minutes} دقيقة", align="center")
     paper.text(_when(ticket.issued_at), size=0.8, align="center")
+    if ticket.qr_text:
+        paper.qr(ticket.qr_text.encode())
     return paper.finish()
 
 

@@ -86,8 +86,14 @@ class _Names(_Strict):
         return _clean(value)
 
 
+# The Arabic letters a ticket may carry (spoken by name at the call).
+ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
 class _QueueGroup(_Names):
-    code: str = Field(pattern=r"^[A-Z]$")  # the ticket letter
+    code: str = Field(pattern=r"^[A-Z]$")  # the group's key (Latin, for files and HQ)
+    # The letter printed and called ("ب ١٢٣"); the code when absent.
+    letter_ar: str = Field(default="", pattern=f"^[{ARABIC_LETTERS}]?$")
 
 
 class _Fee(_Names):
@@ -135,6 +141,7 @@ class QueueGroup:
     code: str
     name_ar: str
     name_en: str
+    letter_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -229,7 +236,10 @@ def parse_catalogue(data: Any) -> Catalogue:
         raise CatalogueError(problems)
     return Catalogue(
         version_label=raw.version_label,
-        queue_groups=tuple(QueueGroup(g.code, g.name_ar, g.name_en) for g in raw.queue_groups),
+        queue_groups=tuple(
+            QueueGroup(g.code, g.name_ar, g.name_en, g.letter_ar or g.code)
+            for g in raw.queue_groups
+        ),
         services=tuple(_service(s) for s in raw.services),
     )
 

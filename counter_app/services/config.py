@@ -84,12 +84,59 @@ class CameraConfig(_Strict):
     index: int = Field(default=0, ge=0, le=16)
 
 
+class SpeakerConfig(_Strict):
+    # clips: recorded words joined (resources/sounds, or an office's own in clips_dir);
+    # voice: the system's speech (espeak-ng) where it speaks Arabic; simulator: records.
+    backend: Literal["clips", "voice", "simulator", "none"] = "none"
+    clips_dir: str = ""
+    # Where the joined call is played: "" plays it on the sound card (aplay, paplay or
+    # winsound); a folder keeps each call as a WAV file instead.
+    output: str = ""
+
+
+class ScannerConfig(_Strict):
+    # wedge: a USB scanner that types (recognised by its speed anywhere in the window);
+    # serial: a scanner on a COM/tty port (pyserial); simulator: scans on demand.
+    backend: Literal["wedge", "serial", "simulator"] = "wedge"
+    port: str = ""
+    baudrate: int = Field(default=9600, ge=1200, le=921600)
+
+
+class MrzReaderConfig(_Strict):
+    # serial: a passport reader that sends the MRZ lines on a port (pyserial).
+    backend: Literal["serial", "simulator", "none"] = "none"
+    port: str = ""
+    baudrate: int = Field(default=9600, ge=1200, le=921600)
+
+
 class DevicesConfig(_Strict):
     receipt_printer: ReceiptPrinterConfig = ReceiptPrinterConfig()
     document_printer: DocumentPrinterConfig = DocumentPrinterConfig()
     cash_drawer: CashDrawerConfig = CashDrawerConfig()
     card_terminal: CardTerminalConfig = CardTerminalConfig()
     camera: CameraConfig = CameraConfig()
+    speaker: SpeakerConfig = SpeakerConfig()
+    scanner: ScannerConfig = ScannerConfig()
+    mrz_reader: MrzReaderConfig = MrzReaderConfig()
+
+
+class QueueConfig(_Strict):
+    # standalone: this window keeps its own queue; host: this workstation keeps the
+    # office's queue and serves it on `listen`; window: it uses the host at `host_url`.
+    role: Literal["standalone", "host", "window"] = "standalone"
+    host_url: str = ""
+    listen: str = Field(default="0.0.0.0:8765", pattern=r"^[0-9.]+:[0-9]{2,5}$")
+    groups: list[str] = []  # the queue groups this window calls (empty: all)
+    priority_minutes: int = Field(default=15, ge=0, le=120)
+    target_wait_minutes: int = Field(default=20, ge=1, le=240)
+    timeout_s: float = Field(default=2.0, gt=0, le=30)
+
+    @field_validator("host_url")
+    @classmethod
+    def _host_url(cls, value: str) -> str:
+        if value and not value.startswith("http://"):
+            raise ValueError("must start with http:// (the office network)")
+        return value.rstrip("/")
 
 
 class UiConfig(_Strict):
@@ -108,6 +155,7 @@ class CounterConfig(_Strict):
     devices: DevicesConfig = DevicesConfig()
     ui: UiConfig = UiConfig()
     retention: RetentionConfig = RetentionConfig()
+    queue: QueueConfig = QueueConfig()
     demo: bool = False
 
     @property
@@ -210,4 +258,27 @@ index = 0
 
 [retention]
 citizen_data_days = 30
+
+[queue]
+role = "standalone"                # standalone, host (keeps the office's queue), window
+host_url = ""                      # for role = "window": http://<host's address>:8765
+listen = "0.0.0.0:8765"            # for role = "host"
+groups = []                        # queue groups this window calls, e.g. ["T"]; [] = all
+priority_minutes = 15              # head start of the elderly, disabled and pregnant
+target_wait_minutes = 20
+
+[devices.speaker]
+backend = "{"simulator" if demo else "none"}"    # clips, voice, simulator, none
+clips_dir = ""                     # an office's own recordings (default: resources/sounds)
+output = ""                        # "" plays on the sound card; a folder keeps WAV files
+
+[devices.scanner]
+backend = "wedge"                  # wedge (USB, types), serial, simulator
+port = ""
+baudrate = 9600
+
+[devices.mrz_reader]
+backend = "{"simulator" if demo else "none"}"    # serial, simulator, none
+port = ""
+baudrate = 9600
 """

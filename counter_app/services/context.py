@@ -19,10 +19,12 @@ from counter_app.services.kinds.tracking import TrackingKind
 from counter_app.services.kinds.verification import VerificationKind
 from counter_app.services.lanes import Lanes
 from counter_app.services.logs import setup_logging
+from counter_app.services.office_setup import make_queue
 from counter_app.services.payment import PaymentService
 from counter_app.services.printing import PrintService
 from counter_app.services.profile import Profile
 from counter_app.services.queue import QueueService
+from counter_app.services.queue_host import QueueHost
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.requests import RequestService
 from counter_app.services.session import SessionService
@@ -68,6 +70,7 @@ class AppContext:
     verification: VerificationKind
     camera: Camera
     lock: InstanceLock | None = field(default=None)
+    queue_host: QueueHost | None = field(default=None)
 
     @classmethod
     def open(
@@ -124,6 +127,7 @@ class AppContext:
             requests = RequestService(uow, sync, config)
             sync.after_push.append(requests.submit_waiting)
             sync.after_pull.extend([requests.apply_statuses, requests.purge])
+            queue, queue_host = make_queue(uow, bus, session, config, printing, catalogue, sync)
             terminal = config.devices.card_terminal
             visit = VisitService(
                 uow,
@@ -144,15 +148,7 @@ class AppContext:
                 clock=clock,
                 bus=bus,
                 session=session,
-                queue=QueueService(
-                    uow,
-                    bus,
-                    session,
-                    config.window.number,
-                    printing,
-                    config.office.name_ar,
-                    catalogue,
-                ),
+                queue=queue,
                 identity=IdentityService(uow, session),
                 status=StatusService(uow, session, config, sync),
                 sync=sync,
@@ -170,6 +166,7 @@ class AppContext:
                 verification=VerificationKind(uow, sync),
                 camera=make_camera(config.devices.camera.backend, config.devices.camera.index),
                 lock=lock,
+                queue_host=queue_host,
             )
             log.info("workstation %s opened (profile %s)", config.workstation_id, profile.root)
             return ctx
@@ -182,7 +179,15 @@ class AppContext:
     def uow(self) -> UnitOfWork:
         return self.status.uow
 
+    def start_queue_host(self) -> None:
+        """Serve the office's queue on the office network (role "host" only)."""
+        if self.queue_host is not None:
+            self.queue_host.start()
+
     def close(self) -> None:
+        if self.queue_host is not None:
+            self.queue_host.stop()
+        self.queue.close()
         self.sync.stop_background()
         self.lanes.shutdown()
         self.visit.close()

@@ -107,8 +107,11 @@ class SyncProgressed:
 
 @dataclass(frozen=True)
 class TicketCalled:
+    """A ticket called (or called again) to a window: the display shows it, the speaker says it."""
+
+    label: str
+    letter_ar: str
     number: int
-    service: str
     window: int
 
 

@@ -67,7 +67,7 @@ class PaymentRequest:
     fines: tuple[FineToPay, ...] = ()
     provisional: bool = False  # fines priced from a cached inquiry, taken offline
     certificates: tuple[CertificateOrder, ...] = ()
-    ticket_number: int | None = None
+    ticket: str = ""  # the queue ticket being served (its label), if any
     requests: tuple[RequestOrder, ...] = ()
 
 
@@ -165,7 +165,7 @@ class PaymentService:
         payload = {
             "payment": request.confirmation,
             "receipt": number,
-            "ticket": request.ticket_number,
+            "ticket": request.ticket or None,
             "total": settlement.total.piastres,
             "cash_tendered": settlement.cash_tendered.piastres,
             "change": settlement.change.piastres,
@@ -185,7 +185,7 @@ class PaymentService:
             uuid=request.confirmation,
             business_day=entry.business_day,
             clerk=clerk.username,
-            ticket_number=request.ticket_number,
+            ticket=request.ticket,
             total=settlement.total.piastres,
             cash_tendered=settlement.cash_tendered.piastres,
             change=settlement.change.piastres,

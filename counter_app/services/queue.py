@@ -1,17 +1,35 @@
-"""The queue at the window: issue tickets, call the next one, finish it; open and close shifts."""
+"""The queue as this window sees it: call, serve and finish tickets; open and close shifts.
+
+Where the office's queue lives depends on `queue.role`: a standalone window and the
+office's queue host keep it in their own store (`OfficeQueue`); a window of a larger office
+uses the host over the office network (`OfficeLink`). When the host cannot be reached such
+a window keeps working: it issues and calls its own tickets (numbered from window x 1000),
+and actions it takes on a host ticket wait in its store (`queue_outbox`) until the host is
+back. Nothing is lost and nothing is issued twice: the host never issues a number from a
+window's block, and each waiting action is handed over once, in order, by its id.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from counter_app.domain.errors import InputError
-from counter_app.services.catalogue import CatalogueService
-from counter_app.services.events import EventBus, TicketCalled
-from counter_app.services.printing import PrintService
+from counter_app.domain.queue import Ticket
+from counter_app.services.office_queue import Board, OfficeQueue
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.session import SessionService
 from printing.documents import QueueTicket
+from sync.office import HostRefused, HostUnavailable, OfficeLink, ticket_from_wire, ticket_to_wire
+
+log = logging.getLogger(__name__)
 
 OUTCOMES = ("served", "no_show")
 UNDO_GRACE_S = 60  # a ticket marked served or no-show by mistake can be reopened this long
@@ -20,9 +38,26 @@ UNDO_GRACE_S = 60  # a ticket marked served or no-show by mistake can be reopene
 @dataclass(frozen=True)
 class TicketView:
     number: int
-    service: str
+    service: str  # the queue group
     status: str
     print_job: int | None = None  # the queued paper ticket, to be printed by the caller
+    label: str = ""
+    letter: str = ""
+    ahead: int = 0
+    estimated_wait_min: int = 0
+    category: str = "normal"
+
+    @classmethod
+    def of(cls, ticket: Ticket, letter: str, **more: Any) -> TicketView:
+        return cls(
+            ticket.number,
+            ticket.group,
+            ticket.status,
+            label=ticket.label,
+            letter=letter,
+            category=ticket.category,
+            **more,
+        )
 
 
 @dataclass(frozen=True)
@@ -30,158 +65,412 @@ class QueueSnapshot:
     current: TicketView | None
     waiting: int
     shift_open: bool
+    parked: tuple[TicketView, ...] = ()
+    host: str = "local"  # local, host (reached), away (a window working on its own)
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """The display's view: calls (most recent first), waiting per group, new calls."""
+
+    calls: tuple[TicketView, ...]
+    waiting: dict[str, int]
+    called: list[list[Any]] = field(default_factory=list)  # (serial, label, letter, number, window)
+    epoch: str = ""
+    host: str = "local"
+
+
+def _refusal(exc: HostRefused) -> InputError:
+    return InputError(exc.code, exc.message_ar, exc.message_en)
 
 
 class QueueService:
     def __init__(
         self,
         uow: UnitOfWork,
-        bus: EventBus,
         session: SessionService,
         window: int,
-        printing: PrintService | None = None,
-        office_ar: str = "",
-        catalogue: CatalogueService | None = None,
+        office: OfficeQueue,
+        *,
+        groups: tuple[str, ...] = (),
+        link: Callable[[], OfficeLink | None] | None = None,
     ) -> None:
         self._uow = uow
-        self._bus = bus
         self._session = session
         self._window = window
-        self._printing = printing
-        self._office_ar = office_ar
-        self._catalogue = catalogue
-        # The last ticket finished here, for undo: (ticket id, number, entry, when, clerk).
-        self._last_finished: tuple[int, int, int, datetime, str] | None = None
+        self.office = office  # the office's queue here, or this window's own tickets
+        self._groups = groups
+        self._link_factory = link
+        self._link: OfficeLink | None = None
+        self.host = "local" if link is None else "host"
+        self.retry_s = 10.0  # how long a window works alone before asking the host again
+        self._retry_at = 0.0
+        self._lock = threading.RLock()
+        # The last ticket finished here, for undo: (label, when, clerk, remote).
+        self._last_finished: tuple[str, datetime, str, bool] | None = None
+
+    @property
+    def remote(self) -> bool:
+        return self._link_factory is not None
+
+    # ---- the host -----------------------------------------------------------------------
+
+    def _host(self, name: str, body: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """Ask the host; None when it cannot be reached (this window works on its own)."""
+        if self._link_factory is None:
+            return None
+        with self._lock:
+            if self._link is None:
+                self._link = self._link_factory()
+            link = self._link
+        if link is None:
+            self.host = "away"
+            return None
+        if self.host == "away" and time.monotonic() < self._retry_at:
+            return None  # not asked again for a while: every action would wait otherwise
+        try:
+            answer = link.call(name, body)
+        except HostUnavailable as exc:
+            if self.host != "away":
+                log.warning("queue host away: %s", exc)
+            self.host = "away"
+            self._retry_at = time.monotonic() + self.retry_s
+            return None
+        except HostRefused as exc:
+            self.host = "host"
+            raise _refusal(exc) from exc
+        if self.host == "away":
+            log.info("queue host is back")
+        self.host = "host"
+        return answer
+
+    def hand_over(self) -> int:
+        """Give the host what this window did while it was away; the number handed over."""
+        if not self.remote:
+            return 0
+        with self._uow.db.read() as tx:
+            waiting = tx.queue_outbox.waiting()
+            own = tx.tickets.not_handed_over()
+        done = 0
+        for action_id, body in waiting:
+            try:
+                answer = self._host(body.pop("call"), body)
+            except InputError as exc:
+                log.warning("queue host refused a waiting action (%s): %s", action_id, exc)
+                answer = {}
+            if answer is None:
+                return done
+            self._uow.run(partial(_delivered, action_id=action_id))
+            done += 1
+        for day, ticket in own:
+            if self._host("merge", {"day": day, "ticket": _wire(ticket)}) is None:
+                return done
+            self._uow.run(partial(_handed_over, day=day, label=ticket.label))
+            done += 1
+        return done
+
+    def _defer(self, call: str, body: dict[str, Any], clerk: str) -> None:
+        """Keep an action on a host ticket until the host is back (journaled now)."""
+        action_id = str(uuid.uuid4())
+        body = {**body, "call": call, "at": self._uow.clock.now().isoformat()}
+
+        def work(rec: Recorder) -> None:
+            entry = rec.record(
+                "ticket.deferred",
+                {"action": action_id, "call": call, "label": body.get("label", "")},
+                clerk,
+            )
+            rec.tx.queue_outbox.add(action_id, body, entry.seq)
+
+        self._uow.run(work)
+
+    def _view(self, ticket: Ticket | None, **more: Any) -> TicketView | None:
+        if ticket is None:
+            return None
+        root = ticket.transferred_from.split("/")[0] if ticket.transferred_from else ticket.label
+        return TicketView.of(ticket, self.office.letter(root.split("-")[0]), **more)
+
+    def _remote_ticket(self, answer: dict[str, Any], **more: Any) -> TicketView | None:
+        wire = answer.get("ticket")
+        return None if wire is None else self._view(ticket_from_wire(wire), **more)
+
+    # ---- issuing (window and kiosk) -----------------------------------------------------
 
     def issue_ticket(
-        self, service: str = "", *, print_ticket: bool = False, kiosk: bool = False
+        self,
+        service: str = "",
+        *,
+        print_ticket: bool = False,
+        kiosk: bool = False,
+        category: str = "normal",
     ) -> TicketView:
-        """A ticket from the window (a clerk must be signed in) or the kiosk (`kiosk=True`);
-        numbers restart each business day.
-
-        With `print_ticket`, the paper ticket is queued in the same transaction; the caller
-        prints it (`PrintService.submit(view.print_job)`), so issuing never waits on paper.
-        """
+        """A ticket of queue group `service` (the first group when empty) from the window
+        (a clerk must be signed in) or the kiosk. With `print_ticket` the paper ticket is
+        queued with it; the caller prints it (`PrintService.submit(view.print_job)`)."""
         clerk = "kiosk" if kiosk else self._session.require_clerk().username
-        printing = self._printing if print_ticket else None
-        group_name = service
-        if self._catalogue is not None:
-            # `service` is a queue group of the catalogue (its ticket letter).
-            catalogue = self._catalogue.current()
-            service = service or catalogue.queue_groups[0].code
-            group_name = catalogue.group(service).name_ar
-
-        def work(rec: Recorder) -> TicketView:
-            day = rec.business_day
-            number = rec.tx.tickets.next_number(day)
-            entry = rec.record("ticket.issued", {"number": number, "service": service}, clerk)
-            rec.tx.tickets.add(day, number, service, entry.seq)
-            job = None
-            if printing is not None:
-                paper = QueueTicket(
-                    self._office_ar,
-                    number,
-                    group_name,
-                    self._uow.clock.now(),
-                    rec.tx.tickets.count_waiting(day) - 1,
+        group = service or self.office.groups()[0][0]
+        if self.remote:
+            answer = self._host("issue", {"group": group, "category": category, "clerk": clerk})
+            if answer is not None:
+                ticket = ticket_from_wire(answer["ticket"])
+                job = (
+                    self._print_here(ticket, answer["ahead"], answer["estimate"], clerk)
+                    if print_ticket
+                    else None
                 )
-                job = printing.queue(rec, "ticket", paper, clerk, f"ticket {number}")
-            return TicketView(number, service, "waiting", job)
+                view = self._view(
+                    ticket,
+                    ahead=answer["ahead"],
+                    estimated_wait_min=answer["estimate"],
+                    print_job=job,
+                )
+                assert view is not None
+                return view
+        issued = self.office.issue(group, clerk, category=category, print_ticket=print_ticket)
+        view = self._view(
+            issued.ticket,
+            ahead=issued.ahead,
+            estimated_wait_min=issued.estimated_wait_min,
+            print_job=issued.print_job,
+        )
+        assert view is not None
+        return view
 
-        return self._uow.run(work)
+    def _print_here(self, ticket: Ticket, ahead: int, estimate: int, clerk: str) -> int | None:
+        printing = self.office.printing
+        if printing is None:
+            return None
+        names = {code: ar for code, _l, ar, _en in self.office.groups()}
+        paper = QueueTicket(
+            self.office.settings.office_ar,
+            ticket.number,
+            names.get(ticket.group, ticket.group),
+            ticket.arrived,
+            ahead,
+            letter_ar=self.office.letter(ticket.group),
+            estimated_wait_min=estimate,
+            qr_text=f"CQ1|{self.office.settings.office_code}|{self._uow.clock.stamp().business_day}|{ticket.label}",
+        )
+        return self._uow.run(
+            lambda rec: printing.queue(rec, "ticket", paper, clerk, f"ticket {ticket.label}")
+        )
+
+    # ---- counter actions ------------------------------------------------------------------
 
     def call_next(self) -> TicketView | None:
-        """Call the first waiting ticket; None when nobody is waiting."""
-        clerk = self._session.require_clerk()
+        """Call the next ticket for this window; None when nobody is waiting."""
+        clerk = self._session.require_clerk().username
+        self._refuse_if_serving()
+        if self.remote:
+            self.hand_over()
+            if self.office.waiting_count() == 0:  # this window's own tickets go first
+                answer = self._host("call_next", {"groups": list(self._groups), "clerk": clerk})
+                if answer is not None:
+                    return self._remote_ticket(answer)
+        return self._view(self.office.call_next(self._window, self._groups, clerk))
 
-        def work(rec: Recorder) -> TicketView | None:
-            day = rec.business_day
-            current = rec.tx.tickets.current_called(day)
-            if current is not None:
+    def call_ticket(self, label: str) -> TicketView:
+        clerk = self._session.require_clerk().username
+        self._refuse_if_serving()
+        if self.remote and self.office.day_tickets() and self._is_own(label):
+            return self._must(self._view(self.office.call_label(self._window, label, clerk)))
+        if self.remote:
+            answer = self._host("call_label", {"label": label, "clerk": clerk})
+            if answer is not None:
+                return self._must(self._remote_ticket(answer))
+        return self._must(self._view(self.office.call_label(self._window, label, clerk)))
+
+    def recall_current(self) -> TicketView:
+        """Call the ticket being served again (the citizen did not hear it)."""
+        clerk = self._session.require_clerk().username
+        current, remote = self._current()
+        if current is None:
+            raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
+        if remote:
+            answer = self._host("recall", {"clerk": clerk})
+            if answer is None:
                 raise InputError(
-                    "ticket",
-                    f"أنهِ التذكرة رقم {current.number} قبل نداء التالية",
-                    f"Finish ticket {current.number} before calling the next one",
+                    "queue_host",
+                    "تعذر الوصول إلى مضيف الطابور: نادِ المواطن بصوتك",
+                    "The queue host cannot be reached: call the citizen by voice",
                 )
-            ticket = rec.tx.tickets.first_waiting(day)
-            if ticket is None:
-                return None
-            payload = {"number": ticket.number, "window": self._window}
-            entry = rec.record("ticket.called", payload, clerk.username)
-            rec.tx.tickets.set_status(ticket.id, "called", entry.seq)
-            return TicketView(ticket.number, ticket.service, "called")
+            return self._must(self._remote_ticket(answer))
+        return self._must(self._view(self.office.recall(self._window, clerk)))
 
-        called = self._uow.run(work)
-        if called is not None:
-            self._bus.publish(TicketCalled(called.number, called.service, self._window))
-        return called
+    def act(self, action: str, *, label: str = "", outcome: str = "done") -> TicketView:
+        """start, park, no_show or finish the ticket here; resume a parked one (`label`)."""
+        clerk = self._session.require_clerk().username
+        current, remote = self._current()
+        if action == "resume":
+            self._refuse_if_serving()
+            remote = self.remote and not self._is_own(label)
+        elif current is None:
+            raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
+        else:
+            label = current.label
+        if remote:
+            body = {"action": action, "label": label, "outcome": outcome, "clerk": clerk}
+            answer = self._host("act", body)
+            if answer is None:
+                if action == "resume":
+                    raise InputError(
+                        "queue_host",
+                        "مضيف الطابور غير متاح الآن",
+                        "The queue host cannot be reached now",
+                    )
+                self._defer("act", body, clerk)
+                self._away_current = None if action in ("finish", "no_show", "park") else current
+                return TicketView(
+                    current.number if current else 0,
+                    current.service if current else "",
+                    _RESULT[action],
+                    label=label,
+                    letter=current.letter if current else "",
+                )
+            view = self._must(self._remote_ticket(answer))
+        else:
+            view = self._must(
+                self._view(
+                    self.office.act(self._window, action, clerk, label=label, outcome=outcome)
+                )
+            )
+        if action in ("finish", "no_show"):
+            self._last_finished = (label, self._uow.clock.now(), clerk, remote)
+        return view
 
     def finish_current(self, outcome: str = "served") -> TicketView:
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {OUTCOMES}")
-        clerk = self._session.require_clerk()
+        return self.act("finish" if outcome == "served" else "no_show")
 
-        def work(rec: Recorder) -> tuple[TicketView, int, int]:
-            ticket = rec.tx.tickets.current_called(rec.business_day)
-            if ticket is None:
-                raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
-            entry = rec.record(f"ticket.{outcome}", {"number": ticket.number}, clerk.username)
-            rec.tx.tickets.set_status(ticket.id, outcome, entry.seq)
-            return TicketView(ticket.number, ticket.service, outcome), ticket.id, entry.seq
+    def transfer(self, *, group: str = "", to_window: int | None = None) -> TicketView:
+        clerk = self._session.require_clerk().username
+        current, remote = self._current()
+        if current is None:
+            raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
+        if remote:
+            answer = self._host(
+                "transfer", {"group": group, "to_window": to_window, "clerk": clerk}
+            )
+            if answer is None:
+                raise InputError(
+                    "queue_host",
+                    "لا يمكن التحويل ومضيف الطابور غير متاح",
+                    "A ticket cannot be transferred while the queue host is away",
+                )
+            return self._must(self._remote_ticket(answer))
+        return self._must(
+            self._view(self.office.transfer(self._window, clerk, group=group, to_window=to_window))
+        )
 
-        view, ticket_id, seq = self._uow.run(work)
-        self._last_finished = (ticket_id, view.number, seq, self._uow.clock.now(), clerk.username)
-        return view
+    def rate(self, rating: int, label: str = "") -> TicketView:
+        """The citizen's rating of the ticket just finished here (or of `label`)."""
+        clerk = self._session.require_clerk().username
+        last = self._last_finished
+        label = label or (last[0] if last else "")
+        if not label:
+            raise InputError(
+                "rating", "لا توجد خدمة منتهية لتقييمها", "There is no finished service to rate"
+            )
+        if self.remote and not self._is_own(label):
+            answer = self._host("rate", {"label": label, "rating": rating, "clerk": clerk})
+            if answer is None:
+                self._defer("rate", {"label": label, "rating": rating, "clerk": clerk}, clerk)
+                return TicketView(0, "", "served", label=label)
+            return self._must(self._remote_ticket(answer))
+        return self._must(self._view(self.office.rate(label, rating, clerk)))
 
     def undo_finish(self) -> TicketView:
-        """Reopen the ticket just marked served or no-show (within UNDO_GRACE_S): a new
-        entry that names the one it corrects; the ticket is the called one again."""
+        """Reopen the ticket just marked served or no-show (within UNDO_GRACE_S)."""
         clerk = self._session.require_clerk()
         last = self._last_finished
         if (
             last is None
-            or last[4] != clerk.username
-            or (self._uow.clock.now() - last[3]).total_seconds() > UNDO_GRACE_S
+            or last[2] != clerk.username
+            or last[3]
+            or (self._uow.clock.now() - last[1]).total_seconds() > UNDO_GRACE_S
         ):
             raise InputError(
                 "undo",
                 f"لا يوجد ما يمكن التراجع عنه (المهلة {UNDO_GRACE_S} ثانية)",
                 f"There is nothing to undo (undo is possible for {UNDO_GRACE_S} s)",
             )
-        ticket_id, number, seq, _, _ = last
-
-        def work(rec: Recorder) -> TicketView:
-            current = rec.tx.tickets.current_called(rec.business_day)
-            if current is not None:
-                raise InputError(
-                    "undo",
-                    f"التذكرة رقم {current.number} منادى عليها الآن؛ أنهِها أولًا",
-                    f"Ticket {current.number} is being served now; finish it first",
-                )
-            entry = rec.record("ticket.reopened", {"number": number, "undoes": seq}, clerk.username)
-            rec.tx.tickets.set_status(ticket_id, "called", entry.seq)
-            row = rec.tx.tickets.current_called(rec.business_day)
-            return TicketView(number, row.service if row else "", "called")
-
-        view = self._uow.run(work)
+        self._refuse_if_serving()
+        view = self._must(
+            self._view(self.office.act(self._window, "reopen", clerk.username, label=last[0]))
+        )
         self._last_finished = None
         return view
 
-    def recall_current(self) -> TicketView:
-        """Call the ticket being served again (the citizen did not hear it)."""
-        clerk = self._session.require_clerk()
+    # ---- what the window shows ----------------------------------------------------------
 
-        def work(rec: Recorder) -> TicketView:
-            ticket = rec.tx.tickets.current_called(rec.business_day)
-            if ticket is None:
-                raise InputError("ticket", "لا توجد تذكرة منادى عليها", "No ticket has been called")
-            payload = {"number": ticket.number, "window": self._window}
-            rec.record("ticket.recalled", payload, clerk.username)
-            return TicketView(ticket.number, ticket.service, "called")
+    _away_current: TicketView | None = None  # a host ticket being served while it is away
 
-        view = self._uow.run(work)
-        self._bus.publish(TicketCalled(view.number, view.service, self._window))
+    def _current(self) -> tuple[TicketView | None, bool]:
+        """The ticket at this window and whether the host holds it."""
+        own = self._view(self.office.current(self._window))
+        if own is not None or not self.remote:
+            return own, False
+        answer = self._host("current", {"groups": list(self._groups)})
+        if answer is None:
+            return self._away_current, True
+        self._away_current = self._remote_ticket(answer)
+        return self._away_current, True
+
+    def _refuse_if_serving(self) -> None:
+        current, _remote = self._current()
+        if current is not None:
+            raise InputError(
+                "ticket",
+                f"أنهِ التذكرة {current.label} قبل نداء غيرها",
+                f"Finish ticket {current.label} before calling another",
+            )
+
+    def _is_own(self, label: str) -> bool:
+        with self._uow.db.read() as tx:
+            return tx.tickets.origin(self._uow.clock.stamp().business_day, label) is not None
+
+    @staticmethod
+    def _must(view: TicketView | None) -> TicketView:
+        assert view is not None
         return view
+
+    def snapshot(self) -> QueueSnapshot:
+        clerk = self._session.current
+        with self._uow.db.read() as tx:
+            shift_open = clerk is not None and tx.shifts.open_shift_id(clerk.username) is not None
+        current, _remote = self._current()
+        waiting = self.office.waiting_count(self._groups, self._window)
+        parked = [self._view(t) for t in self.office.parked(self._window)]
+        if self.remote and self.host == "host":
+            answer = self._host("current", {"groups": list(self._groups)}) or {}
+            waiting += int(answer.get("waiting", 0))
+            parked += [self._view(ticket_from_wire(w)) for w in answer.get("parked", [])]
+        return QueueSnapshot(
+            current, waiting, shift_open, tuple(p for p in parked if p is not None), self.host
+        )
+
+    def board(self, since: int = 0) -> BoardView:
+        """What the waiting-room display shows (from the host when there is one)."""
+        if self.remote:
+            answer = self._host("board", {"since": since})
+            if answer is not None:
+                calls = tuple(
+                    v for w in answer["calls"] if (v := self._view(ticket_from_wire(w))) is not None
+                )
+                return BoardView(
+                    calls, answer["waiting"], answer["called"], answer["epoch"], "host"
+                )
+        board: Board = self.office.board()
+        calls = tuple(v for t in board.calls if (v := self._view(t)) is not None)
+        return BoardView(
+            calls, board.waiting, self.office.calls_since(since), self.office.epoch, self.host
+        )
+
+    def groups(self) -> list[tuple[str, str, str, str]]:
+        return self.office.groups()
+
+    # ---- shifts -----------------------------------------------------------------------
 
     def open_shift(self) -> None:
         clerk = self._session.require_clerk()
@@ -207,12 +496,19 @@ class QueueService:
         self._uow.run(work)
         self._last_finished = None
 
-    def snapshot(self) -> QueueSnapshot:
-        clerk = self._session.current
-        with self._uow.db.read() as tx:
-            day = self._uow.clock.stamp().business_day
-            current = tx.tickets.current_called(day)
-            waiting = tx.tickets.count_waiting(day)
-            shift_open = clerk is not None and tx.shifts.open_shift_id(clerk.username) is not None
-        view = None if current is None else TicketView(current.number, current.service, "called")
-        return QueueSnapshot(view, waiting, shift_open)
+    def close(self) -> None:
+        if self._link is not None:
+            self._link.close()
+
+
+_RESULT = {"start": "serving", "park": "parked", "no_show": "no_show", "finish": "served"}
+
+_wire = ticket_to_wire
+
+
+def _delivered(rec: Recorder, *, action_id: str) -> None:
+    rec.tx.queue_outbox.delivered(action_id)
+
+
+def _handed_over(rec: Recorder, *, day: str, label: str) -> None:
+    rec.tx.tickets.mark_handed_over(day, label)

@@ -111,7 +111,7 @@ class VisitService:
         # Recent confirmations and what they paid (a retry gets the same answer).
         self._paid: OrderedDict[str, PaymentOutcome] = OrderedDict()
         self.basket = Basket()
-        self.ticket_number: int | None = None
+        self.ticket = ""  # the label of the queue ticket being served here
 
     # ---- the basket (GUI thread; no I/O) ----------------------------------------------
 
@@ -179,7 +179,7 @@ class VisitService:
             tuple(basket.fines),
             basket.provisional,
             tuple(basket.certificates),
-            self.ticket_number,
+            self.ticket,
             tuple(basket.requests),
         )
 

@@ -23,8 +23,9 @@ from counter_app.store import schema
 from counter_app.store.journal_repo import HeadCache, JournalRepository
 from counter_app.store.payment_repo import PaymentRepository
 from counter_app.store.print_repo import PrintRepository
-from counter_app.store.queue_repo import ClerkRepository, ShiftRepository, TicketRepository
+from counter_app.store.queue_repo import ClerkRepository, ShiftRepository
 from counter_app.store.request_repo import RequestRepository
+from counter_app.store.ticket_repo import QueueOutbox, TicketRepository
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration this build ships. A store already at it opens without loading
 # Alembic (a tenth of a second at every start); tests check it matches the scripts.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 
 class StoreError(RuntimeError):
@@ -54,6 +55,7 @@ class Transaction:
         self.clerks = ClerkRepository(conn)
         self.shifts = ShiftRepository(conn)
         self.tickets = TicketRepository(conn)
+        self.queue_outbox = QueueOutbox(conn)
         self.printing = PrintRepository(conn)
         self.payments = PaymentRepository(conn)
         self.requests = RequestRepository(conn)

@@ -24,6 +24,7 @@ class PaymentRow:
     business_day: str
     clerk: str
     ticket_number: int | None
+    ticket: str
     total: int
     cash_tendered: int
     change: int

@@ -1,13 +1,13 @@
-"""Rows for clerks, shifts and queue tickets: the business state the journal explains."""
+"""Rows for clerks and shifts: the business state the journal explains."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, insert, select, update
 
-from counter_app.store.schema import clerks, shifts, tickets
+from counter_app.store.schema import clerks, shifts
 
 
 @dataclass(frozen=True)
@@ -17,15 +17,6 @@ class ClerkRow:
     role: str
     pin_hash: str
     active: bool
-
-
-@dataclass(frozen=True)
-class TicketRow:
-    id: int
-    business_day: str
-    number: int
-    service: str
-    status: str
 
 
 def _inserted_id(result: CursorResult[Any]) -> int:
@@ -102,65 +93,3 @@ class ShiftRepository:
 
     def close(self, shift_id: int, seq: int) -> None:
         self._conn.execute(update(shifts).where(shifts.c.id == shift_id).values(closed_seq=seq))
-
-
-_TICKET_COLUMNS = (
-    tickets.c.id,
-    tickets.c.business_day,
-    tickets.c.number,
-    tickets.c.service,
-    tickets.c.status,
-)
-
-
-class TicketRepository:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def next_number(self, business_day: str) -> int:
-        current = self._conn.execute(
-            select(func.max(tickets.c.number)).where(tickets.c.business_day == business_day)
-        ).scalar()
-        return int(current or 0) + 1
-
-    def add(self, business_day: str, number: int, service: str, seq: int) -> int:
-        result = self._conn.execute(
-            insert(tickets).values(
-                business_day=business_day,
-                number=number,
-                service=service,
-                status="waiting",
-                issued_seq=seq,
-                last_seq=seq,
-            )
-        )
-        return int(_inserted_id(result))
-
-    def first_waiting(self, business_day: str) -> TicketRow | None:
-        return self._first_with_status(business_day, "waiting")
-
-    def current_called(self, business_day: str) -> TicketRow | None:
-        return self._first_with_status(business_day, "called")
-
-    def _first_with_status(self, business_day: str, status: str) -> TicketRow | None:
-        row = self._conn.execute(
-            select(*_TICKET_COLUMNS)
-            .where(tickets.c.business_day == business_day, tickets.c.status == status)
-            .order_by(tickets.c.number)
-            .limit(1)
-        ).first()
-        return None if row is None else TicketRow(*row)
-
-    def set_status(self, ticket_id: int, status: str, seq: int) -> None:
-        self._conn.execute(
-            update(tickets).where(tickets.c.id == ticket_id).values(status=status, last_seq=seq)
-        )
-
-    def count_waiting(self, business_day: str) -> int:
-        return int(
-            self._conn.execute(
-                select(func.count()).where(
-                    tickets.c.business_day == business_day, tickets.c.status == "waiting"
-                )
-            ).scalar_one()
-        )

@@ -66,17 +66,43 @@ shifts = Table(
     Column("closed_seq", Integer, ForeignKey("journal_entries.seq")),
 )
 
-tickets = Table(
-    "tickets",
+queue_tickets = Table(
+    "queue_tickets",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("business_day", String(10), nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("queue_group", String(8), nullable=False),
     Column("number", Integer, nullable=False),
-    Column("service", String(32), nullable=False),
     Column("status", String(16), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("appointment_at", String(40)),
+    Column("arrived_at", String(40), nullable=False),
+    Column("called_at", String(40)),
+    Column("started_at", String(40)),
+    Column("ended_at", String(40)),
+    Column("window", Integer),
+    Column("clerk", String(64), nullable=False, default=""),
+    Column("transferred_from", String(16), nullable=False, default=""),
+    Column("for_window", Integer),
+    Column("outcome", String(16), nullable=False, default=""),
+    Column("rating", Integer),
+    Column("origin", String(8), nullable=False, default="office"),
+    Column("handed_over", Integer, nullable=False, default=0),
     Column("issued_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
     Column("last_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
-    UniqueConstraint("business_day", "number"),
+    UniqueConstraint("business_day", "label"),
+)
+
+# Counter actions on the host's tickets taken while the host could not be reached.
+queue_outbox = Table(
+    "queue_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", String(36), nullable=False, unique=True),
+    Column("body", Text, nullable=False),
+    Column("created_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+    Column("delivered", Integer, nullable=False, default=0),
 )
 
 print_jobs = Table(
@@ -110,6 +136,7 @@ payments = Table(
     Column("business_day", String(10), nullable=False),
     Column("clerk", String(64), nullable=False),
     Column("ticket_number", Integer),
+    Column("ticket", String(16), nullable=False, default=""),
     Column("total", BigInteger, nullable=False),
     Column("cash_tendered", BigInteger, nullable=False),
     Column("change", BigInteger, nullable=False),

@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
 
     def _queue_snapshot(self, snapshot: QueueSnapshot) -> None:
         self.shift_open = snapshot.shift_open
-        self.ctx.visit.ticket_number = snapshot.current.number if snapshot.current else None
+        self.ctx.visit.ticket = snapshot.current.label if snapshot.current else ""
         if self.pages.currentIndex() == COUNTER_PAGE:
             self.queue.apply(snapshot)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.domain.errors import InputError
+from counter_app.domain.queue import Ticket
 from counter_app.services.journal_check import verify_journal
 from counter_app.store import Database, SchemaTooNew, StoreError
 from tests.helpers import open_demo
@@ -40,7 +41,8 @@ def test_a_failed_operation_leaves_neither_business_rows_nor_entries(profile_dir
     before = ctx.uow.waiting_to_sync()
 
     def half_done(rec):  # type: ignore[no-untyped-def]
-        rec.tx.tickets.add(rec.business_day, 1, "general", rec.record("ticket.issued", {}, "x").seq)
+        ticket = Ticket("T-1", "T", 1, ctx.clock.now())
+        rec.tx.tickets.add(rec.business_day, ticket, rec.record("ticket.issued", {}, "x").seq)
         raise RuntimeError("power cut between the two writes")
 
     with pytest.raises(RuntimeError):

@@ -167,19 +167,17 @@ def next_ticket(
 ) -> Ticket | None:
     """The ticket this window calls next: its groups' tickets (every group's when it
     names none) and those sent to it by name, highest score first, then the earlier
-    arrival, then the label."""
+    arrival, then the order of issue."""
     candidates = [
         t
         for t in waiting
         if t.status == "waiting"
-        and (
-            t.for_window == window
-            or (t.for_window is None and (not groups or t.group in groups))
-        )
+        and (t.for_window == window or (t.for_window is None and (not groups or t.group in groups)))
     ]
     if not candidates:
         return None
-    return min(candidates, key=lambda t: (-t.score(now, priority_minutes), t.arrived, t.label))
+    # min() keeps the first of equals: `waiting` comes in the order the tickets were issued.
+    return min(candidates, key=lambda t: (-t.score(now, priority_minutes), t.arrived))
 
 
 def transferred_copy(

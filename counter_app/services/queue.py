@@ -266,7 +266,8 @@ class QueueService:
             if self.office.waiting_count() == 0:  # this window's own tickets go first
                 answer = self._host("call_next", {"groups": list(self._groups), "clerk": clerk})
                 if answer is not None:
-                    return self._remote_ticket(answer)
+                    self._away_current = self._remote_ticket(answer)
+                    return self._away_current
         return self._view(self.office.call_next(self._window, self._groups, clerk))
 
     def call_ticket(self, label: str) -> TicketView:
@@ -277,7 +278,8 @@ class QueueService:
         if self.remote:
             answer = self._host("call_label", {"label": label, "clerk": clerk})
             if answer is not None:
-                return self._must(self._remote_ticket(answer))
+                self._away_current = self._must(self._remote_ticket(answer))
+                return self._away_current
         return self._must(self._view(self.office.call_label(self._window, label, clerk)))
 
     def recall_current(self) -> TicketView:
@@ -328,6 +330,7 @@ class QueueService:
                     letter=current.letter if current else "",
                 )
             view = self._must(self._remote_ticket(answer))
+            self._away_current = view if view.status in ("called", "serving") else None
         else:
             view = self._must(
                 self._view(
@@ -358,6 +361,7 @@ class QueueService:
                     "لا يمكن التحويل ومضيف الطابور غير متاح",
                     "A ticket cannot be transferred while the queue host is away",
                 )
+            self._away_current = None
             return self._must(self._remote_ticket(answer))
         return self._must(
             self._view(self.office.transfer(self._window, clerk, group=group, to_window=to_window))
@@ -411,6 +415,7 @@ class QueueService:
         own = self._view(self.office.current(self._window))
         if own is not None or not self.remote:
             return own, False
+        self.hand_over()  # what was done while the host was away comes first
         answer = self._host("current", {"groups": list(self._groups)})
         if answer is None:
             return self._away_current, True

@@ -58,6 +58,7 @@ class QueueHost:
         self._thread: threading.Thread | None = None
         self._nonces: OrderedDict[str, float] = OrderedDict()
         self._nonce_lock = threading.Lock()
+        self.stopped = False
 
     @property
     def port(self) -> int:
@@ -71,6 +72,7 @@ class QueueHost:
         log.info("queue host listening on port %s", self.port)
 
     def stop(self) -> None:
+        self.stopped = True  # connections kept alive are answered 503 and closed
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -240,6 +242,17 @@ class QueueHost:
                     self.close_connection = True
                     return
                 body = self.rfile.read(length)
+                if host.stopped:
+                    self.close_connection = True
+                    self._send(
+                        503,
+                        {
+                            "code": "stopped",
+                            "message_ar": "المضيف متوقف",
+                            "message_en": "The host is stopping",
+                        },
+                    )
+                    return
                 if not self.path.startswith(PREFIX):
                     self._send(
                         404,

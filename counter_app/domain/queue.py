@@ -40,8 +40,8 @@ FINAL = ("served", "no_show", "cancelled", "transferred")
 CATEGORIES = ("normal", "elderly", "disabled", "pregnant")
 OUTCOMES = ("done", "referred", "incomplete")
 PRIORITY_MINUTES = 15
-MAX_NUMBER = 999  # a group's tickets in one business day at the office's queue
-LOCAL_BLOCK = 1000  # a window working without the queue host numbers from window x 1000
+MAX_NUMBER = 9_999  # a group's tickets in one business day at the office's queue
+LOCAL_BLOCK = 10_000  # a window working without the queue host numbers from window x 10,000
 
 STATUS_NAMES = {
     "waiting": ("ينتظر", "waiting"),
@@ -120,8 +120,8 @@ def check_number(number: int) -> None:
 
 
 def local_number(window: int, serial: int) -> int:
-    """A window working without the queue host numbers its own tickets from window x 1000
-    (window 2: 2001, 2002 ...), so they never meet the host's numbers (1 to 999)."""
+    """A window working without the queue host numbers its own tickets from window x 10,000
+    (window 2: 20001, 20002 ...), so they never meet the host's numbers (1 to 9,999)."""
     if serial >= LOCAL_BLOCK:
         raise InputError(
             "queue",

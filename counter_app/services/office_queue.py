@@ -2,7 +2,7 @@
 
 A standalone window and the office's queue host keep the office's queue here (origin
 "office"); a window whose host cannot be reached keeps its own tickets here (origin "own",
-numbered from window x 1000). Every action is one transaction with its journal entry, and
+numbered from window x 10,000). Every action is one transaction with its journal entry, and
 takes the window and clerk it is for, so the host serves other windows with the same code.
 An action may carry the moment it really happened (`at`): a window that acted while the
 host was away hands its actions over later, and the figures keep the real times.

@@ -3,7 +3,7 @@
 Where the office's queue lives depends on `queue.role`: a standalone window and the
 office's queue host keep it in their own store (`OfficeQueue`); a window of a larger office
 uses the host over the office network (`OfficeLink`). When the host cannot be reached such
-a window keeps working: it issues and calls its own tickets (numbered from window x 1000),
+a window keeps working: it issues and calls its own tickets (numbered from window x 10,000),
 and actions it takes on a host ticket wait in its store (`queue_outbox`) until the host is
 back. Nothing is lost and nothing is issued twice: the host never issues a number from a
 window's block, and each waiting action is handed over once, in order, by its id.

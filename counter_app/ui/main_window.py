@@ -8,6 +8,8 @@ signed in (nothing but sign-in).
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,10 +44,9 @@ from counter_app.ui.strings import has, tr, tr_both
 from counter_app.ui.widgets import named
 
 # Entries after which the citizen at the window is no longer the one on screen.
+# (A ticket's call, finish or transfer ends the visit through the queue panel: at a queue
+# host, other windows' tickets change this store too.)
 VISIT_ENDS = (
-    "ticket.served",
-    "ticket.no_show",
-    "ticket.called",
     "shift.closed",
     "clerk.signed_in",
     "clerk.signed_out",
@@ -70,7 +71,10 @@ class MainWindow(QMainWindow):
 
         self.sign_in = SignInPanel(self.ops, lang, self.messages, demo=ctx.config.demo)
         self.identity = IdentityPanel(self.ops, lang, self.messages)
-        self.queue = QueuePanel(self.ops, lang, self.messages, self.focus_identity)
+        self.queue = QueuePanel(
+            self.ops, lang, self.messages, self.focus_identity, self._visit_ended
+        )
+        self.identity.on_captured = self.queue.start_if_called
         self.visit = VisitPanel(
             self.ops, lang, self.messages, self, lambda: self.identity.captured_number
         )
@@ -137,6 +141,10 @@ class MainWindow(QMainWindow):
             ("menu_counter", "recall", "F5", q.recall),
             ("menu_counter", "no_show", "F6", lambda: q.finish("no_show")),
             ("menu_counter", "undo", "Ctrl+Z", q.undo),
+            ("menu_counter", "park", "F11", q.park),
+            ("menu_counter", "resume", "Shift+F11", q.resume),
+            ("menu_counter", "transfer", "F12", q.transfer),
+            *[("menu_counter", f"rate_{n}", f"Ctrl+{n}", partial(q.rate, n)) for n in range(1, 6)],
             ("menu_counter", "focus_id", "Ctrl+I", self.focus_identity),
             ("menu_visit", "add_service", "F7", self.visit.add_service),
             ("menu_visit", "pay", "F8", self.visit.pay),
@@ -227,6 +235,10 @@ class MainWindow(QMainWindow):
         if self.pages.currentIndex() == COUNTER_PAGE:
             self.queue.apply(snapshot)
 
+    def _visit_ended(self) -> None:
+        self.identity.clear()
+        self.visit.clear()
+
     def focus_identity(self) -> None:
         if self.pages.currentIndex() == COUNTER_PAGE and self.visit.dialog is None:
             self.identity.national_id.setFocus()
@@ -256,6 +268,8 @@ class MainWindow(QMainWindow):
             self.focus_identity()
 
     def cancel_online(self) -> None:
+        if self.queue.cancel_prompt():
+            return
         for handle in list(self.ops.online_calls):
             handle.cancel()
 

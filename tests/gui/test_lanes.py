@@ -62,11 +62,11 @@ def test_a_stalled_printer_holds_up_neither_the_next_ticket_nor_hq(
         signed_in(qtbot, window)
         printer.set_fault("stall")
         qtbot.keyClick(window, Qt.Key.Key_F4)  # its paper is now stuck in the printer
-        qtbot.waitUntil(lambda: "Ticket 1 issued" in window.messages.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "Ticket T-1 issued" in window.messages.text(), timeout=5000)
         qtbot.keyClick(window, Qt.Key.Key_F4)
-        qtbot.waitUntil(lambda: "Ticket 2 issued" in window.messages.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "Ticket T-2 issued" in window.messages.text(), timeout=5000)
         qtbot.keyClick(window, Qt.Key.Key_F2)
-        qtbot.waitUntil(lambda: window.queue.current.text() == "1", timeout=5000)
+        qtbot.waitUntil(lambda: window.queue.current.text() == "T-1", timeout=5000)
         qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: "HQ answers" in window.messages.text(), timeout=10_000)
         # All of that while the first ticket's paper is still stuck (30 s allowed).
@@ -98,7 +98,7 @@ def test_a_call_to_hq_shows_busy_and_cancel_frees_the_clerk(
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.messages.busy and not window.ops.online_calls
     qtbot.keyClick(window, Qt.Key.Key_F4)  # the clerk works on at once
-    qtbot.waitUntil(lambda: "Ticket 1 issued" in window.messages.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Ticket T-1 issued" in window.messages.text(), timeout=5000)
     release.set()
     settle(qtbot, window)
     assert answers == []  # the cancelled answer is dropped

@@ -76,7 +76,9 @@ def test_arabic_window_is_right_to_left_and_serves_a_citizen(
     settle(qtbot, window)
     qtbot.waitUntil(lambda: to_arabic_indic("2") in window.queue.waiting.text(), timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: window.queue.current.text() == to_arabic_indic("1"), timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.queue.current.text() == "م " + to_arabic_indic("1"), timeout=5000
+    )
     settle(qtbot, window)
 
     waiting_before = window.status.waiting.text()
@@ -117,8 +119,8 @@ def test_calling_twice_without_finishing_is_refused_with_a_message(
     qtbot.keyClick(window, Qt.Key.Key_F4)
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.keyClick(window, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: "Finish ticket 1" in window.messages.text(), timeout=5000)
-    qtbot.waitUntil(lambda: window.queue.current.text() == "1", timeout=5000)
+    qtbot.waitUntil(lambda: "Finish ticket T-1" in window.messages.text(), timeout=5000)
+    qtbot.waitUntil(lambda: window.queue.current.text() == "T-1", timeout=5000)
 
 
 def test_english_window_is_left_to_right(
@@ -147,10 +149,12 @@ def test_f4_prints_the_ticket_and_a_printer_fault_is_explained(
     assert isinstance(printer, SimulatedReceiptPrinter)
     qtbot.keyClick(window, Qt.Key.Key_F4)
     qtbot.waitUntil(lambda: printer.printed_count() == 1, timeout=5000)
-    assert "Ticket 1 issued" in window.messages.text()
+    assert "Ticket T-1 issued" in window.messages.text()
     printer.set_fault("cover_open")
     qtbot.keyClick(window, Qt.Key.Key_F4)
-    qtbot.waitUntil(lambda: "Ticket 2 issued, not printed" in window.messages.text(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: "Ticket T-2 issued, not printed" in window.messages.text(), timeout=5000
+    )
     assert "cover is open" in window.messages.text()
     assert "أصلح الطابعة" in window.messages.text()
     # The whole message fits: the label is as tall as its wrapped text needs.

@@ -100,7 +100,7 @@ def test_nothing_but_sign_in_works_signed_out(
     signed_in(qtbot, window)
     key(qtbot, window, Qt.Key.Key_F4)
     assert journal_head(window) > before
-    assert "Ticket 1 issued" in window.messages.text()
+    assert "Ticket T-1 issued" in window.messages.text()
 
 
 def test_messages_never_move_the_controls(
@@ -159,13 +159,13 @@ def test_served_can_be_undone_and_a_ticket_recalled(
     key(qtbot, window, Qt.Key.Key_F4)
     key(qtbot, window, Qt.Key.Key_F2)
     key(qtbot, window, Qt.Key.Key_F5)
-    assert "Ticket 1 called again" in window.messages.text()
+    assert "Ticket T-1 called again" in window.messages.text()
     key(qtbot, window, Qt.Key.Key_F3)
     qtbot.waitUntil(lambda: window.queue.current.text() == "—", timeout=5000)
     assert "Ctrl+Z" in window.messages.text()
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.queue.current.text() == "1", timeout=5000)
-    assert "Ticket 1 reopened" in window.messages.text()
+    qtbot.waitUntil(lambda: window.queue.current.text() == "T-1", timeout=5000)
+    assert "Ticket T-1 reopened" in window.messages.text()
     with window.ctx.db.read() as tx:
         last = list(tx.journal.entries())[-1]
     assert last.entry_type == "ticket.reopened"

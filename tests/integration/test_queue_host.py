@@ -93,7 +93,7 @@ def test_host_and_two_windows_lose_nothing_when_the_host_stops_mid_day(
     # Both windows keep going on their own tickets, numbered apart from the host's.
     own2 = [w2.queue.issue_ticket("T").label for _ in range(2)]
     own3 = [w3.queue.issue_ticket("C").label for _ in range(1)]
-    assert own2 == ["T-2001", "T-2002"] and own3 == ["C-3001"]
+    assert own2 == ["T-20001", "T-20002"] and own3 == ["C-30001"]
     for _ in own2:
         served_by(w2, by_window["w2"])
     served_by(w3, by_window["w3"])

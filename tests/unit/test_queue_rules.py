@@ -116,10 +116,10 @@ def test_actions_refuse_a_ticket_in_the_wrong_state_in_words() -> None:
 
 
 def test_local_numbers_never_meet_the_hosts() -> None:
-    assert rules.local_number(2, 1) == 2001
-    assert rules.local_number(3, 999) == 3999
+    assert rules.local_number(2, 1) == 20001
+    assert rules.local_number(3, 9999) == 39999
     with pytest.raises(InputError):
-        rules.local_number(2, 1000)
+        rules.local_number(2, 10_000)
     rules.check_number(rules.MAX_NUMBER)
     with pytest.raises(InputError):
         rules.check_number(rules.MAX_NUMBER + 1)

@@ -8,6 +8,8 @@ leave the screen when the visit ends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton
 
@@ -48,6 +50,7 @@ class IdentityPanel(Panel):
         self.body.addLayout(details)
         self.body.addStretch(1)
         self.captured_number = ""  # for the services of this visit; gone when it ends
+        self.on_captured: Callable[[], None] = lambda: None  # the window starts the service
         self._typed = ""
         self.national_id.returnPressed.connect(self.capture)
         self.capture_button.clicked.connect(self.capture)
@@ -80,6 +83,7 @@ class IdentityPanel(Panel):
 
     def _show(self, view: IdentityView) -> None:
         self._messages.show_notice(*tr_both("identity_captured"))
+        self.on_captured()
         self.captured_number = (
             normalize_digits(self._typed.strip()) if view.kind == "national_id" else ""
         )

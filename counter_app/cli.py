@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="open the counter window (the default)")
     sub.add_parser("smoke-test", help="start offscreen, show the window, check, exit")
+    hall = sub.add_parser("display", help="the waiting-room display, full screen")
+    hall.add_argument("--screen", type=int, default=1, help="which screen (1 is the first)")
+    kiosk = sub.add_parser("kiosk", help="the ticket kiosk, full screen, touch")
+    kiosk.add_argument(
+        "--display-screen", type=int, default=0, help="also show the hall display on this screen"
+    )
     sub.add_parser("doctor", help="print a health report; non-zero exit when something is wrong")
     sub.add_parser("verify-journal", help="recompute the journal's hash chain")
     devices = sub.add_parser("devices", help="list, set or test this window's devices")
@@ -89,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
             return _print_command(profile, args)
         if command == "simulate":
             return _simulate(profile, args.demo, args.days, args.seed)
+        if command in ("display", "kiosk"):
+            return _hall(profile, args)
         return _gui(profile, args.demo, args.lang, smoke=command == "smoke-test")
     except (ConfigError, AlreadyRunning, StoreError, DeviceError, CredentialsUnavailable) as exc:
         print(str(exc), file=sys.stderr)
@@ -116,6 +124,19 @@ def _gui(profile: Profile, demo: bool, lang: str | None, *, smoke: bool) -> int:
     ctx = _open(profile, demo)
     try:
         return run_counter_window(ctx, lang=lang or ctx.config.ui.lang, smoke_test=smoke)
+    finally:
+        ctx.close()
+
+
+def _hall(profile: Profile, args: argparse.Namespace) -> int:
+    from counter_app.ui.app import run_hall_display, run_kiosk
+
+    ctx = _open(profile, args.demo)
+    lang = args.lang or ctx.config.ui.lang
+    try:
+        if args.command == "display":
+            return run_hall_display(ctx, lang=lang, screen=args.screen)
+        return run_kiosk(ctx, lang=lang, display_screen=args.display_screen)
     finally:
         ctx.close()
 

@@ -213,6 +213,7 @@ def render_ticket(ticket: QueueTicket, width: int) -> Image.Image:
     if ticket.letter_ar:
         shown = f"{ticket.letter_ar} {shown}"
     paper.text(shown, size=3.5, bold=True, align="center")
+    paper.y += paper.size // 2  # the letter's tail (م, ع) clears the next line
     paper.text(ticket.service_ar, align="center")
     if ticket.category_ar:
         paper.text(f"أولوية: {ticket.category_ar}", bold=True, align="center")

@@ -46,6 +46,7 @@ class TicketView:
     ahead: int = 0
     estimated_wait_min: int = 0
     category: str = "normal"
+    window: int = 0  # the window it was called to
 
     @classmethod
     def of(cls, ticket: Ticket, letter: str, **more: Any) -> TicketView:
@@ -56,6 +57,7 @@ class TicketView:
             label=ticket.label,
             letter=letter,
             category=ticket.category,
+            window=ticket.window or 0,
             **more,
         )
 

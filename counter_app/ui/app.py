@@ -6,11 +6,14 @@ import logging
 import sys
 
 from PySide6.QtCore import QLocale, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_app.services.context import AppContext
+from counter_app.ui.display import HallDisplay
+from counter_app.ui.kiosk import Kiosk
 from counter_app.ui.main_window import MainWindow
+from peripherals.speaker import AnnouncementQueue, make_speaker
 from resources import fonts_dir
 
 log = logging.getLogger(__name__)
@@ -58,10 +61,63 @@ def run_counter_window(ctx: AppContext, *, lang: str, smoke_test: bool = False) 
     window.showMaximized()
     if smoke_test:
         return _smoke_test(app, window, ctx)
+    ctx.start_queue_host()
     ctx.sync.start_background()
     try:
         return app.exec()
     finally:
+        ctx.sync.stop_background()
+
+
+def announcements_for(ctx: AppContext) -> AnnouncementQueue:
+    speaker = ctx.config.devices.speaker
+    return AnnouncementQueue(make_speaker(speaker.backend, speaker.clips_dir, speaker.output))
+
+
+def _place(widget: QWidget, screen: int) -> None:
+    """Full screen on screen number `screen` (1 is the first), or the last one there is."""
+    screens = QGuiApplication.screens()
+    if screens:
+        target = screens[min(max(screen, 1), len(screens)) - 1]
+        widget.setGeometry(target.geometry())
+    widget.showFullScreen()
+
+
+def run_hall_display(ctx: AppContext, *, lang: str, screen: int = 1) -> int:
+    """The waiting-room display on its own (a separate PC, or the host's second screen)."""
+    app = prepare_application(lang)
+    announcements = announcements_for(ctx)
+    display = HallDisplay(ctx, lang, announcements)
+    _place(display, screen)
+    ctx.start_queue_host()
+    ctx.sync.start_background()
+    try:
+        return app.exec()
+    finally:
+        display.close_display()
+        announcements.close()
+        ctx.sync.stop_background()
+
+
+def run_kiosk(ctx: AppContext, *, lang: str, display_screen: int = 0) -> int:
+    """The ticket kiosk; with `display_screen`, the hall display on that screen too."""
+    app = prepare_application(lang)
+    kiosk = Kiosk(ctx, lang)
+    _place(kiosk, 1)
+    announcements = announcements_for(ctx) if display_screen else None
+    display = HallDisplay(ctx, lang, announcements) if display_screen else None
+    if display is not None:
+        _place(display, display_screen)
+    ctx.start_queue_host()
+    ctx.sync.start_background()
+    try:
+        return app.exec()
+    finally:
+        kiosk.close_kiosk()
+        if display is not None:
+            display.close_display()
+        if announcements is not None:
+            announcements.close()
         ctx.sync.stop_background()
 
 

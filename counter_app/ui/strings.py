@@ -38,7 +38,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "ticket_reopened": ("أُعيد فتح التذكرة رقم {n}", "Ticket {n} reopened"),
     "park": ("تعليق (F11)", "Park (F11)"),
-    "resume": ("استئناف معلّقة (Shift+F11)", "Resume parked (Shift+F11)"),
+    "resume": ("استئناف (Shift+F11)", "Resume (Shift+F11)"),
     "transfer": ("تحويل (F12)", "Transfer (F12)"),
     "ticket_parked": (
         "عُلّقت التذكرة {n}؛ استأنفها بـ Shift+F11",
@@ -52,7 +52,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "resume_prompt": ("التذكرة المعلّقة:", "Parked ticket:"),
     "parked_n": ("معلّقة: {n}", "Parked: {n}"),
-    "rate_prompt": ("تقييم المواطن للخدمة (Ctrl+1 … Ctrl+5)", "Citizen's rating (Ctrl+1 … Ctrl+5)"),
+    "rate_prompt": (
+        "تقييم المواطن (\u200eCtrl+1 … Ctrl+5\u200e)",
+        "Citizen's rating (Ctrl+1 … Ctrl+5)",
+    ),
     "rate_n": ("تقييم {n}", "Rate {n}"),
     **{f"rate_{n}": (f"تقييم {n} من 5", f"Rating {n} of 5") for n in range(1, 6)},
     "ticket_rated": ("سُجل تقييم التذكرة {n}: {rating} من ٥", "Ticket {n} rated {rating} of 5"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
 from counter_app.domain.errors import BilingualError, InputError
 from counter_app.domain.text import to_arabic_indic
@@ -55,12 +55,17 @@ class QueuePanel(Panel):
         self.current.setStyleSheet("font-size: 40pt; font-weight: bold;")
         self.current.setFixedHeight(self.current.fontMetrics().height() + 16)
         self.body.addWidget(self.current)
+        counts = QHBoxLayout()
         self.waiting = named(QLabel(), "waiting_count")
-        self.body.addWidget(self.waiting)
         self.parked = named(QLabel(), "parked_tickets")
-        self.body.addWidget(self.parked)
+        counts.addWidget(self.waiting)
+        counts.addStretch(1)
+        counts.addWidget(self.parked)
+        self.body.addLayout(counts)
         self.host = named(QLabel(), "queue_host_state")
         self.host.setWordWrap(True)
+        self.host.setStyleSheet("color: #a00; font-weight: bold;")
+        self.host.hide()
         self.body.addWidget(self.host)
         # Transfer and resume take a short answer here, typed, Enter to confirm, Esc to drop.
         self.prompt = named(QLabel(), "queue_prompt")
@@ -72,22 +77,32 @@ class QueuePanel(Panel):
             widget.hide()
             self.body.addWidget(widget)
         self.buttons: dict[str, QPushButton] = {}
-        for key, label, slot in (
-            ("call", "call_next", self.call_next),
-            ("served", "finish_served", lambda: self.finish("served")),
-            ("no_show", "no_show", lambda: self.finish("no_show")),
-            ("recall", "recall", self.recall),
-            ("park", "park", self.park),
-            ("resume", "resume", self.resume),
-            ("transfer", "transfer", self.transfer),
-            ("issue", "issue_ticket", self.issue_ticket),
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        for i, (key, label, slot) in enumerate(
+            (
+                ("call", "call_next", self.call_next),
+                ("served", "finish_served", lambda: self.finish("served")),
+                ("no_show", "no_show", lambda: self.finish("no_show")),
+                ("recall", "recall", self.recall),
+                ("park", "park", self.park),
+                ("resume", "resume", self.resume),
+                ("transfer", "transfer", self.transfer),
+                ("issue", "issue_ticket", self.issue_ticket),
+            )
         ):
             button = named(QPushButton(tr(label, lang)), f"queue_{key}")
-            button.setMinimumHeight(34)
+            button.setMinimumHeight(32)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(slot)
-            self.body.addWidget(button)
+            grid.addWidget(button, i // 2, i % 2)
             self.buttons[key] = button
+        self.body.addLayout(grid)
+        self._rating_row(lang)
+        self._set_rating_due(False)
+        self.body.addStretch(1)
+
+    def _rating_row(self, lang: str) -> None:
         self.rate_label = QLabel(tr("rate_prompt", lang))
         self.rate_label.setWordWrap(True)
         self.body.addWidget(self.rate_label)
@@ -97,14 +112,12 @@ class QueuePanel(Panel):
             button = named(
                 QPushButton(to_arabic_indic(str(n)) if lang == "ar" else str(n)), f"rate_{n}"
             )
-            button.setMinimumHeight(40)
+            button.setMinimumHeight(36)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, r=n: self.rate(r))
             row.addWidget(button)
             self.rate_buttons.append(button)
         self.body.addLayout(row)
-        self._set_rating_due(False)
-        self.body.addStretch(1)
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -186,9 +199,7 @@ class QueuePanel(Panel):
         self.parked.setText(tr("parked_n", self._lang, n=parked) if parked else "")
         state = {"away": "host_away", "host": "host_ok"}.get(snapshot.host)
         self.host.setText(tr(state, self._lang) if state else "")
-        self.host.setStyleSheet(
-            "color: #a00; font-weight: bold;" if snapshot.host == "away" else ""
-        )
+        self.host.setVisible(snapshot.host == "away")
 
     def clear(self) -> None:
         self.snapshot = None

@@ -76,9 +76,9 @@ class HallDisplay(QWidget):
             named(QLabel(tr(key, lang)), f"{key}_head")
             for key in ("display_now", "display_window", "display_earlier", "display_waiting")
         ]
-        for column, heading in enumerate(self.headings[:2]):
+        for place, heading in enumerate(self.headings[:2]):
             heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            now.addWidget(heading, 0, column)
+            now.addWidget(heading, 0, place)
         for row in range(NOW_ROWS):
             ticket = named(QLabel(""), f"now_ticket_{row}")
             window = named(QLabel(""), f"now_window_{row}")

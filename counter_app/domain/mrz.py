@@ -130,6 +130,16 @@ def parse_td3(line1: str, line2: str, *, today: date | None = None) -> PassportI
     _verify("expiry_date", l2[21:27], l2[27])
     _verify("personal_number", l2[28:42], l2[42], filler_allowed=True)
     _verify("composite", l2[0:10] + l2[13:20] + l2[21:43], l2[43])
+    if birth > today:
+        raise InvalidMrz(
+            "birth_date", "تاريخ الميلاد في المستقبل", "the birth date is in the future"
+        )
+    if expiry < today:
+        raise InvalidMrz(
+            "expiry_date",
+            f"انتهت صلاحية الجواز في {expiry:%Y/%m/%d}",
+            f"the passport expired on {expiry:%Y-%m-%d}",
+        )
     surname, given = _names(l1[5:44])
     return PassportIdentity(
         document_type=l1[0:2].replace("<", ""),

@@ -67,7 +67,7 @@ _ACTIONS = {
     "start": (("called",), "serving"),
     "park": (("called", "serving"), "parked"),
     "resume": (("parked",), "serving"),
-    "no_show": (("called",), "no_show"),
+    "no_show": (("called", "serving"), "no_show"),  # or walked away before the end
     "finish": (("called", "serving"), "served"),
     "transfer": (("called", "serving", "parked"), "transferred"),
     "cancel": (("waiting",), "cancelled"),

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from counter_app.services.catalogue import CatalogueService
 from counter_app.services.clock import Clock, SystemClock
-from counter_app.services.config import CounterConfig, load_config
+from counter_app.services.config import (
+    CounterConfig,
+    MrzReaderConfig,
+    ScannerConfig,
+    load_config,
+)
 from counter_app.services.events import EventBus
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
@@ -37,9 +42,16 @@ from peripherals.card_terminal import make_card_terminal
 from peripherals.cash_drawer import make_cash_drawer
 from peripherals.document_printer import make_document_printer
 from peripherals.receipt_printer import ReceiptPrinter, make_receipt_printer
+from peripherals.scanner import LineDevice, make_line_device
 from sync import credentials
 
 log = logging.getLogger(__name__)
+
+
+def _serial(device: ScannerConfig | MrzReaderConfig) -> tuple[str, str, int]:
+    # A wedge scanner types into the window: nothing to open here.
+    backend = "none" if device.backend == "wedge" else device.backend
+    return backend, device.port, device.baudrate
 
 
 @dataclass
@@ -69,6 +81,8 @@ class AppContext:
     tracking: TrackingKind
     verification: VerificationKind
     camera: Camera
+    scanner: LineDevice
+    mrz_reader: LineDevice
     lock: InstanceLock | None = field(default=None)
     queue_host: QueueHost | None = field(default=None)
 
@@ -165,6 +179,8 @@ class AppContext:
                 tracking=TrackingKind(uow, sync),
                 verification=VerificationKind(uow, sync),
                 camera=make_camera(config.devices.camera.backend, config.devices.camera.index),
+                scanner=make_line_device("scanner", *_serial(config.devices.scanner)),
+                mrz_reader=make_line_device("mrz reader", *_serial(config.devices.mrz_reader)),
                 lock=lock,
                 queue_host=queue_host,
             )

@@ -33,6 +33,7 @@ class IdentityView:
     gender_en: str
     place_ar: str
     place_en: str
+    name: str = ""  # a passport's holder, as its MRZ writes it (shown, never stored)
 
 
 class IdentityService:
@@ -86,6 +87,7 @@ class IdentityService:
             gender_en={"M": "male", "F": "female"}.get(passport.sex, "unspecified"),
             place_ar=passport.nationality,
             place_en=passport.nationality,
+            name=f"{passport.surname}, {passport.given_names}".strip(", "),
         )
 
 

@@ -296,7 +296,9 @@ class OfficeQueue:
                     raise ValueError(f"outcome must be one of {rules.OUTCOMES}")
                 changes["outcome"] = outcome
             updated = replace(ticket, status=status, window=window, clerk=clerk, **changes)  # type: ignore[arg-type]
-            extra = {"outcome": outcome} if action == "finish" else {}
+            extra: dict[str, object] = {"outcome": outcome} if action == "finish" else {}
+            if action == "reopen":  # a correction names the entry it corrects
+                extra["undoes"] = rec.tx.tickets.last_seq(day, ticket.label)
             self._save(rec, day, updated, f"ticket.{_ENTRY[action]}", clerk, **extra)
             return updated
 

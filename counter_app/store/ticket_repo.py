@@ -107,6 +107,14 @@ class TicketRepository:
         ).first()
         return None if row is None else _ticket(row)
 
+    def last_seq(self, business_day: str, label: str) -> int:
+        """The entry that last changed the ticket (a correction names it)."""
+        return int(
+            self._conn.execute(
+                select(_T.last_seq).where(_T.business_day == business_day, _T.label == label)
+            ).scalar_one()
+        )
+
     def origin(self, business_day: str, label: str) -> str | None:
         row = self._conn.execute(
             select(_T.origin).where(_T.business_day == business_day, _T.label == label)

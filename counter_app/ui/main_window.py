@@ -36,7 +36,8 @@ from counter_app.ui.panels.common import MessageArea
 from counter_app.ui.panels.identity_panel import IdentityPanel
 from counter_app.ui.panels.queue_panel import QueuePanel
 from counter_app.ui.panels.sign_in import SignInPanel
-from counter_app.ui.scanner_routing import ScanRouter
+from counter_app.ui.scan_dispatch import ScanDispatch
+from counter_app.ui.scanner_routing import ScanDetector, ScanRouter
 from counter_app.ui.screens.lock import IdleWatch, LockPanel
 from counter_app.ui.screens.visit_panel import VisitPanel
 from counter_app.ui.status_bar import CounterStatusBar
@@ -105,6 +106,14 @@ class MainWindow(QMainWindow):
         self._scan_router = ScanRouter(self._scan_target)
         # Keys a button or label does not take travel up to the window, where it routes them.
         self.installEventFilter(self._scan_router)
+        self.scans = ScanDispatch(self, self.identity, self.queue, self.messages)
+        self._scan_detector = ScanDetector(
+            self,
+            lambda: [self.identity.national_id, *self.identity.mrz_lines],
+            self.scans.scanned,
+            self.scans.refused,
+            self._scan_router,
+        )
 
         self._connect(ctx)
 
@@ -116,6 +125,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+            app.installEventFilter(self._scan_detector)
+        for device in (ctx.scanner, ctx.mrz_reader):
+            device.start(lambda line: self.inbox.post(self.scans.line, line))
         self.ops.online_started.connect(self._online_started)
         self.ops.online_ended.connect(lambda _h: self._online_ended())
         self.messages.cancel_requested.connect(self.cancel_online)
@@ -146,6 +158,7 @@ class MainWindow(QMainWindow):
             ("menu_counter", "transfer", "F12", q.transfer),
             *[("menu_counter", f"rate_{n}", f"Ctrl+{n}", partial(q.rate, n)) for n in range(1, 6)],
             ("menu_counter", "focus_id", "Ctrl+I", self.focus_identity),
+            ("menu_counter", "focus_passport", "Ctrl+M", self.identity.focus_passport),
             ("menu_visit", "add_service", "F7", self.visit.add_service),
             ("menu_visit", "pay", "F8", self.visit.pay),
             ("menu_visit", "remove_service", "Delete", self.visit.remove_selected),
@@ -239,6 +252,9 @@ class MainWindow(QMainWindow):
         self.identity.clear()
         self.visit.clear()
 
+    def at_counter(self) -> bool:
+        return self.pages.currentIndex() == COUNTER_PAGE
+
     def focus_identity(self) -> None:
         if self.pages.currentIndex() == COUNTER_PAGE and self.visit.dialog is None:
             self.identity.national_id.setFocus()
@@ -303,6 +319,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
+            app.removeEventFilter(self._scan_detector)
+        for device in (self.ctx.scanner, self.ctx.mrz_reader):
+            device.stop()
         self.bridge.close()
         self.inbox.close()
         super().closeEvent(event)

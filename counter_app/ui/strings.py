@@ -79,6 +79,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "display_earlier": ("النداءات السابقة", "Earlier calls"),
     "display_waiting": ("في الانتظار", "Waiting"),
     "display_host_away": ("جارٍ الاتصال بمضيف الطابور…", "Reaching the queue host…"),
+    "passport_mrz": (
+        "جواز سفر: سطرا المنطقة المقروءة آليًا (Ctrl+M)",
+        "Passport: the two MRZ lines (Ctrl+M)",
+    ),
+    "holder": ("الاسم", "Name"),
+    "focus_passport": ("جواز سفر (Ctrl+M)", "Passport (Ctrl+M)"),
     "scan_refused": (
         "قراءة الماسح غير مفهومة؛ أعد المسح",
         "The scan was not understood; scan again",

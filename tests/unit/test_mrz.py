@@ -11,7 +11,7 @@ from counter_app.domain.mrz import InvalidMrz, check_digit, parse_td3
 # ICAO Doc 9303 Part 4 specimen (Utopia, Anna Maria Eriksson).
 LINE1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 LINE2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
-TODAY = date(2026, 11, 23)
+TODAY = date(2011, 11, 23)  # while the specimen was valid (it expired on 2012-04-15)
 
 
 def test_specimen_parses() -> None:
@@ -89,9 +89,28 @@ def test_malformed_lines_are_refused(line1: str, line2: str, field: str) -> None
     assert caught.value.field == field
 
 
+def line2_with(birth: str, expiry: str) -> str:
+    """The specimen's second line with other dates, every check digit recomputed."""
+    l2 = LINE2[:13] + birth + str(check_digit(birth)) + LINE2[20] + expiry
+    l2 += str(check_digit(expiry)) + LINE2[28:43]
+    return l2 + str(check_digit(l2[0:10] + l2[13:20] + l2[21:43]))
+
+
 def test_birth_year_pivot_uses_today() -> None:
     # Born "25" means 2025 today, but a passport expiring "30" is 2030.
-    l2 = LINE2[:13] + "250101" + str(check_digit("250101")) + LINE2[20:43]
-    l2 += str(check_digit(l2[0:10] + l2[13:20] + l2[21:43]))
-    assert parse_td3(LINE1, l2, today=TODAY).birth_date == date(2025, 1, 1)
+    l2 = line2_with("250101", "300101")
+    assert parse_td3(LINE1, l2, today=date(2026, 11, 23)).birth_date == date(2025, 1, 1)
     assert parse_td3(LINE1, l2, today=date(2024, 6, 1)).birth_date == date(1925, 1, 1)
+
+
+def test_a_birth_date_in_the_future_is_refused() -> None:
+    with pytest.raises(InvalidMrz) as caught:
+        parse_td3(LINE1, line2_with("261224", "300101"), today=date(2026, 11, 23))
+    assert caught.value.field == "birth_date" and "future" in caught.value.message_en
+
+
+def test_an_expired_passport_is_refused_with_its_date() -> None:
+    with pytest.raises(InvalidMrz) as caught:
+        parse_td3(LINE1, LINE2, today=date(2026, 11, 23))
+    assert caught.value.field == "expiry_date" and "2012-04-15" in caught.value.message_en
+    assert parse_td3(LINE1, LINE2, today=date(2012, 4, 15)).expiry_date == date(2012, 4, 15)

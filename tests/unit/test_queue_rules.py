@@ -113,6 +113,7 @@ def test_actions_refuse_a_ticket_in_the_wrong_state_in_words() -> None:
     assert rules.check_action(parked, "resume") == "serving"
     with pytest.raises(InputError):
         rules.check_action(parked, "no_show")
+    assert rules.check_action(rules.with_status(ticket(1, 0), "serving"), "no_show") == "no_show"
 
 
 def test_local_numbers_never_meet_the_hosts() -> None:

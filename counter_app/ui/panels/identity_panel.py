@@ -38,11 +38,24 @@ class IdentityPanel(Panel):
         self.capture_button = named(QPushButton(tr("capture", lang)), "capture")
         self.capture_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body.addWidget(self.capture_button)
+        # A passport: the MRZ's two lines, from a reader or typed (Ctrl+M).
+        self.passport_label = QLabel(tr("passport_mrz", lang))
+        self.body.addWidget(self.passport_label)
+        self.mrz_lines = [named(QLineEdit(), f"mrz_line{n}") for n in (1, 2)]
+        for line in self.mrz_lines:
+            line.setMaxLength(44)
+            line.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            line.setStyleSheet("font-family: monospace; font-size: 9pt;")
+            self.body.addWidget(line)
+        self.mrz_lines[0].returnPressed.connect(self.mrz_lines[1].setFocus)
+        self.mrz_lines[1].returnPressed.connect(self.capture_passport)
         details = QFormLayout()
         self.number = named(QLabel(), "id_number")
         self.birth = named(QLabel(), "id_birth")
         self.place = named(QLabel(), "id_place")
         self.gender = named(QLabel(), "id_gender")
+        self.holder = named(QLabel(), "id_holder")
+        details.addRow(tr("holder", lang), self.holder)
         details.addRow(tr("number", lang), self.number)
         details.addRow(tr("birth_date", lang), self.birth)
         details.addRow(tr("birthplace", lang), self.place)
@@ -64,11 +77,32 @@ class IdentityPanel(Panel):
             failure=self._refused,
         )
 
+    def capture_passport(self) -> None:
+        line1, line2 = (line.text() for line in self.mrz_lines)
+        self._typed = ""
+        self._ops.run(
+            lambda c: c.identity.capture_passport(line1, line2),
+            success=self._show,
+            failure=self._refused,
+        )
+
+    def fill_passport(self, line1: str, line2: str) -> None:
+        """The MRZ as a reader sent it: shown in the form, then captured."""
+        self.mrz_lines[0].setText(line1)
+        self.mrz_lines[1].setText(line2)
+        self.capture_passport()
+
+    def focus_passport(self) -> None:
+        self.mrz_lines[0].setFocus()
+        self.mrz_lines[0].selectAll()
+
     def clear(self) -> None:
         """The visit ended: nothing about the citizen stays on the screen."""
         self.national_id.clear()
         self.captured_number = ""
-        for label in (self.number, self.birth, self.place, self.gender):
+        for line in self.mrz_lines:
+            line.clear()
+        for label in (self.number, self.birth, self.place, self.gender, self.holder):
             label.clear()
 
     def shown(self) -> bool:
@@ -76,7 +110,7 @@ class IdentityPanel(Panel):
 
     def _refused(self, error: BilingualError) -> None:
         self._messages.show_error(error)
-        for label in (self.number, self.birth, self.place, self.gender):
+        for label in (self.number, self.birth, self.place, self.gender, self.holder):
             label.clear()
         self.national_id.setFocus()
         self.national_id.selectAll()
@@ -93,5 +127,8 @@ class IdentityPanel(Panel):
         self.birth.setText(to_arabic_indic(birth) if ar else birth)
         self.place.setText(view.place_ar if ar else view.place_en)
         self.gender.setText(view.gender_ar if ar else view.gender_en)
+        self.holder.setText(ltr(view.name) if view.name else "")
+        for line in self.mrz_lines:
+            line.clear()
         self.national_id.clear()
         self.national_id.setFocus()

@@ -287,6 +287,9 @@ class QueuePanel(Panel):
         en = tr("ticket_not_printed", "en", n=ticket.label, reason=outcome.error or "")
         self._messages.show_error(InputError("printer", ar, en))
 
+    def show_called(self, ticket: TicketView | None) -> None:
+        self._called(ticket)
+
     def _called(self, ticket: TicketView | None) -> None:
         self._set_rating_due(False)
         if ticket is None:

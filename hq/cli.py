@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import json
 import logging
 import sys
 import threading
@@ -38,6 +39,7 @@ from hq.catalogue import describe, import_catalogue, read_catalogue_file
 from hq.db import make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
+from hq.queue_figures import office_day_figures, render_figures
 from hq.requests import RequestDesk
 from hq.service import HqService
 from hq.settlement import Settlement
@@ -122,6 +124,14 @@ def _add_request_commands(sub: Any) -> None:
     advance.add_argument(
         "--due", action="store_true", help="every request whose next stage is due now"
     )
+    queue = sub.add_parser("queue", help="queue figures of an office").add_subparsers(
+        dest="action", required=True
+    )
+    fig = queue.add_parser("figures", help="waits, service times, no-shows, ratings of a day")
+    fig.add_argument("--office", required=True)
+    fig.add_argument("--day", required=True, help="the business day, YYYY-MM-DD")
+    fig.add_argument("--target", type=float, default=20, help="the target wait in minutes")
+    fig.add_argument("--json", action="store_true")
 
 
 def _read_pin() -> str:
@@ -167,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "requests":
         _requests(RequestDesk(service.engine, Agencies.simulated(service.engine)), args)
+        return 0
+    if args.command == "queue":
+        with service.engine.connect() as conn:
+            result = office_day_figures(conn, args.office, args.day, args.target)
+        print(json.dumps(result, indent=1) if args.json else render_figures(result))
         return 0
     return _office_admin(service, args)
 

@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from counter_app.domain.errors import InputError
 
@@ -299,3 +300,109 @@ def figures_by(
 
 def with_status(ticket: Ticket, status: str, **changes: object) -> Ticket:
     return replace(ticket, status=status, **changes)  # type: ignore[arg-type]
+
+
+# ---- the tickets as the journal tells them --------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """One `ticket.*` journal entry, as HQ (or an auditor) reads it."""
+
+    entry_type: str
+    payload: dict[str, object]
+    clerk: str
+    at: datetime  # the entry's time
+
+
+def _moment(event: TicketEvent) -> datetime:
+    # An action handed over after the queue host was away carries when it really happened.
+    at = event.payload.get("at")
+    return datetime.fromisoformat(at) if isinstance(at, str) else event.at
+
+
+def replay(events: Iterable[TicketEvent]) -> list[Ticket]:
+    """The day's tickets rebuilt from their journal entries, in order of issue. A window's
+    own ticket handed to the host ("ticket.merged") is counted from the window's entries,
+    and an action kept while the host was away ("ticket.deferred") from the host's."""
+    tickets: dict[str, Ticket] = {}
+    for event in events:
+        p = event.payload
+        label = str(p.get("label", ""))
+        kind = event.entry_type.removeprefix("ticket.")
+        when = _moment(event)
+        if kind == "issued":
+            appointment = p.get("appointment")
+            tickets[label] = Ticket(
+                label=label,
+                group=str(p["group"]),
+                number=int(str(p["number"])),
+                arrived=when,
+                category=str(p.get("category", "normal")),
+                appointment=datetime.fromisoformat(appointment)
+                if isinstance(appointment, str)
+                else None,
+            )
+            continue
+        ticket = tickets.get(label)
+        if ticket is None:
+            continue  # merged, deferred, or an entry of a ticket issued before the day
+        window = int(str(p["window"])) if p.get("window") is not None else ticket.window
+        if kind == "called":
+            ticket = replace(
+                ticket,
+                status="called",
+                called=ticket.called or when,
+                clerk=event.clerk,
+                window=window,
+            )
+        elif kind in ("started", "resumed"):
+            ticket = replace(ticket, status="serving", started=ticket.started or when)
+        elif kind == "parked":
+            ticket = replace(ticket, status="parked")
+        elif kind == "served":
+            ticket = replace(
+                ticket,
+                status="served",
+                ended=when,
+                outcome=str(p.get("outcome", "done")),
+                clerk=event.clerk,
+            )
+        elif kind in ("no_show", "cancelled"):
+            ticket = replace(ticket, status=kind, ended=when)
+        elif kind == "reopened":
+            ticket = replace(ticket, status="serving", ended=None, outcome="")
+        elif kind == "rated":
+            ticket = replace(ticket, rating=int(str(p["rating"])))
+        elif kind == "transferred":
+            ticket = replace(ticket, status="transferred", ended=when, clerk=event.clerk)
+            to = str(p["to"])
+            for_window = p.get("for_window")
+            tickets[to] = replace(
+                transferred_copy(
+                    ticket,
+                    str(p.get("group") or ticket.group),
+                    int(str(for_window)) if for_window is not None else None,
+                    to,
+                    ticket.number,
+                ),
+                transferred_from=label,
+            )
+        tickets[label] = ticket
+    return list(tickets.values())
+
+
+def figures_report(tickets: Sequence[Ticket], target_wait_min: float) -> dict[str, Any]:
+    """The office's figures and those per group, window and clerk, as plain values."""
+
+    def plain(table: dict[str, QueueFigures]) -> dict[str, dict[str, float | int]]:
+        return {key: value.as_dict() for key, value in table.items()}
+
+    return {
+        "office": figures(tickets, target_wait_min).as_dict(),
+        "group": plain(figures_by(tickets, "group", target_wait_min)),
+        "window": plain(figures_by(tickets, "window", target_wait_min)),
+        "clerk": plain(figures_by(tickets, "clerk", target_wait_min)),
+        "tickets": len(tickets),
+        "target_wait_min": target_wait_min,
+    }

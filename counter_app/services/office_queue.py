@@ -225,7 +225,8 @@ class OfficeQueue:
             if choice is None:
                 return None
             ticket = replace(choice, status="called", called=now, window=window, clerk=clerk)
-            self._save(rec, day, ticket, "ticket.called", clerk)
+            extra = {"at": now.isoformat()} if at is not None else {}
+            self._save(rec, day, ticket, "ticket.called", clerk, **extra)
             return ticket
 
         return self._announce(self._uow.run(work))
@@ -299,6 +300,8 @@ class OfficeQueue:
             extra: dict[str, object] = {"outcome": outcome} if action == "finish" else {}
             if action == "reopen":  # a correction names the entry it corrects
                 extra["undoes"] = rec.tx.tickets.last_seq(day, ticket.label)
+            if at is not None:  # handed over later: when it really happened
+                extra["at"] = at.isoformat()
             self._save(rec, day, updated, f"ticket.{_ENTRY[action]}", clerk, **extra)
             return updated
 

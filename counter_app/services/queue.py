@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any
 
 from counter_app.domain.errors import InputError
-from counter_app.domain.queue import Ticket
+from counter_app.domain.queue import Ticket, figures_report
 from counter_app.services.office_queue import Board, OfficeQueue
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.session import SessionService
@@ -476,6 +476,15 @@ class QueueService:
 
     def groups(self) -> list[tuple[str, str, str, str]]:
         return self.office.groups()
+
+    def figures(self, day: str = "") -> dict[str, Any]:
+        """The office's queue figures for a day (today): from the host when there is one."""
+        if self.remote:
+            answer = self._host("figures", {"day": day})
+            if answer is not None:
+                return answer
+        target = self.office.settings.target_wait_min
+        return figures_report(self.office.day_tickets(day or None), target)
 
     # ---- shifts -----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 
 from counter_app.domain.errors import BilingualError
+from counter_app.domain.queue import figures_report
 from counter_app.services.office_queue import OfficeQueue
 from sync.office import (
     CLOCK_SKEW_S,
@@ -152,6 +153,9 @@ class QueueHost:
         label = str(body.get("label", ""))[:16]
         if name == "groups":
             return {"groups": q.groups()}
+        if name == "figures":
+            day = str(body.get("day", ""))[:10] or None
+            return figures_report(q.day_tickets(day), q.settings.target_wait_min)
         if name == "board":
             board = q.board()
             return {

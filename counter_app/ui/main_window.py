@@ -39,6 +39,7 @@ from counter_app.ui.panels.sign_in import SignInPanel
 from counter_app.ui.scan_dispatch import ScanDispatch
 from counter_app.ui.scanner_routing import ScanDetector, ScanRouter
 from counter_app.ui.screens.lock import IdleWatch, LockPanel
+from counter_app.ui.screens.queue_figures import QueueFiguresScreen
 from counter_app.ui.screens.visit_panel import VisitPanel
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.strings import has, tr, tr_both
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
             ("menu_visit", "reprint_certificate", "Ctrl+P", self.visit.print_certificate_again),
             ("menu_session", "lock_screen", "Ctrl+L", lambda: self.lock_screen("shortcut")),
             ("menu_session", "instructions_key", "Ctrl+Shift+I", self.visit.instructions),
+            ("menu_session", "queue_figures", "Ctrl+Shift+Q", self.queue_figures),
             ("menu_session", "sync_now", "F9", self.sync_now),
             ("menu_session", "check_hq", "Ctrl+H", self.check_hq),
             ("menu_session", "sign_out", "Ctrl+Shift+O", self.sign_out),
@@ -263,6 +265,21 @@ class MainWindow(QMainWindow):
         return self.identity.national_id if self.pages.currentIndex() == COUNTER_PAGE else None
 
     # ---- HQ ---------------------------------------------------------------------------
+
+    def queue_figures(self) -> None:
+        clerk = self.ctx.session.current
+        if clerk is None or clerk.role not in ("supervisor", "admin"):
+            self.messages.show_error(InputError("role", *tr_both("supervisor_only")))
+            return
+        self.ops.query(lambda c: c.queue.figures(), success=self._show_figures)
+
+    def _show_figures(self, report: dict[str, object]) -> None:
+        names = {
+            code: f"{letter} {ar}" if self.lang == "ar" else f"{code} {en}"
+            for code, letter, ar, en in self.ctx.queue.groups()
+        }
+        self.figures = QueueFiguresScreen(report, self.lang, names, self)
+        self.figures.show()
 
     def sync_now(self) -> None:
         self.ops.run(lambda c: c.sync.sync_now(), success=lambda _r: self._said("sync_requested"))

@@ -26,6 +26,7 @@ from tests.helpers import open_demo
 from tests.support.escpos_decode import decode
 
 pytestmark = pytest.mark.gui
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def entry_types(ctx: AppContext) -> list[str]:
@@ -184,3 +185,32 @@ def test_the_kiosk_issues_a_priority_ticket_by_touch_and_prints_it_with_its_qr(
         kiosk.close_kiosk()
         ctx.close()
         QApplication.processEvents()
+
+
+def test_the_supervisor_sees_the_queue_figures_and_a_clerk_may_not(
+    qtbot: QtBot, counter_window: Callable[[str], MainWindow]
+) -> None:
+    window = counter_window("ar")
+    ctx = window.ctx
+    signed_in(qtbot, window)
+    for group in ("T", "C", "T"):
+        ctx.queue.issue_ticket(group, kiosk=True)
+    for _ in range(2):
+        ctx.queue.call_next()
+        ctx.queue.finish_current()
+    key(qtbot, window, Qt.Key.Key_Q, CTRL_SHIFT)
+    assert "Only a supervisor" in window.messages.text()
+    ctx.session.sign_out()
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == 0, timeout=5000)
+    signed_in(qtbot, window, "ahmed", "9876")
+    key(qtbot, window, Qt.Key.Key_Q, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: getattr(window, "figures", None) is not None, timeout=5000)
+    table = window.figures.table
+    assert table.verticalHeaderItem(0).text() == "المكتب"
+    served = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())].index(
+        "خُدمت"
+    )
+    assert table.item(0, served).text() == "٢"
+    window.figures.resize(1200, 420)
+    assert window.figures.grab().save(str(SCREENSHOTS / "queue-3-figures.png"))
+    window.figures.close()

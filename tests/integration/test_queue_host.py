@@ -17,6 +17,7 @@ from counter_app.domain.queue import figures, figures_by
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_CLERK
 from counter_app.services.profile import Profile
+from hq.queue_figures import office_day_figures
 from sync.office import HostRefused, OfficeLink
 from tests.helpers import open_window
 from tests.support.hq_server import RunningHq, free_port
@@ -74,7 +75,7 @@ def served_by(ctx: AppContext, tickets: list[str]) -> str | None:
 
 @ONE_HQ
 def test_host_and_two_windows_lose_nothing_when_the_host_stops_mid_day(
-    office: dict[str, AppContext], tmp_path: Path
+    office: dict[str, AppContext], tmp_path: Path, hq: RunningHq
 ) -> None:
     host, w2, w3 = office["host"], office["w2"], office["w3"]
     for group in "TTCTCT":
@@ -125,6 +126,16 @@ def test_host_and_two_windows_lose_nothing_when_the_host_stops_mid_day(
     # The actions taken while the host was away are all handed over.
     with w3.db.read() as tx:
         assert tx.queue_outbox.waiting() == []
+    # HQ, from the entries the three workstations synced, finds the same figures.
+    for ctx in (host, w2, w3):
+        ctx.sync.sync_once()
+    with hq.engine.connect() as conn:
+        at_hq = office_day_figures(conn, "ASW-0101", host.clock.stamp().business_day)
+    assert at_hq["tickets"] == len(day)
+    assert at_hq["office"] == office_figures.as_dict()
+    assert {k: v["served"] for k, v in at_hq["window"].items()} == {
+        k: v.served for k, v in per_window.items()
+    }
 
 
 @ONE_HQ

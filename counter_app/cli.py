@@ -10,6 +10,7 @@ configuration, profile in use, newer database).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="open the counter window (the default)")
     sub.add_parser("smoke-test", help="start offscreen, show the window, check, exit")
+    figures = sub.add_parser("queue-figures", help="the day's queue figures (the office's)")
+    figures.add_argument("--day", default="", help="the business day, YYYY-MM-DD (today)")
+    figures.add_argument("--json", action="store_true")
     hall = sub.add_parser("display", help="the waiting-room display, full screen")
     hall.add_argument("--screen", type=int, default=1, help="which screen (1 is the first)")
     kiosk = sub.add_parser("kiosk", help="the ticket kiosk, full screen, touch")
@@ -95,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
             return _print_command(profile, args)
         if command == "simulate":
             return _simulate(profile, args.demo, args.days, args.seed)
+        if command == "queue-figures":
+            return _queue_figures(profile, args)
         if command in ("display", "kiosk"):
             return _hall(profile, args)
         return _gui(profile, args.demo, args.lang, smoke=command == "smoke-test")
@@ -126,6 +132,18 @@ def _gui(profile: Profile, demo: bool, lang: str | None, *, smoke: bool) -> int:
         return run_counter_window(ctx, lang=lang or ctx.config.ui.lang, smoke_test=smoke)
     finally:
         ctx.close()
+
+
+def _queue_figures(profile: Profile, args: argparse.Namespace) -> int:
+    from counter_app.domain.queue import figures_table
+
+    ctx = _open(profile, args.demo, log_to_file=False)
+    try:
+        report = ctx.queue.figures(args.day)
+    finally:
+        ctx.close()
+    print(json.dumps(report, indent=1) if args.json else figures_table(report))
+    return EXIT_OK
 
 
 def _hall(profile: Profile, args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
+from counter_app.domain.queue import figures_table
 from counter_app.domain.requests import tracking_key
 from hq.agencies.fines import FinesAdapter, SimulatedTrafficProsecution
 from hq.agencies.requests import Agencies
@@ -39,7 +40,7 @@ from hq.catalogue import describe, import_catalogue, read_catalogue_file
 from hq.db import make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
-from hq.queue_figures import office_day_figures, render_figures
+from hq.queue_figures import office_day_figures
 from hq.requests import RequestDesk
 from hq.service import HqService
 from hq.settlement import Settlement
@@ -181,7 +182,7 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "queue":
         with service.engine.connect() as conn:
             result = office_day_figures(conn, args.office, args.day, args.target)
-        print(json.dumps(result, indent=1) if args.json else render_figures(result))
+        print(json.dumps(result, indent=1) if args.json else figures_table(result))
         return 0
     return _office_admin(service, args)
 

@@ -31,32 +31,3 @@ def office_day_figures(
     )
     events = [TicketEvent(r[0], json.loads(r[1]), r[2], datetime.fromisoformat(r[3])) for r in rows]
     return figures_report(replay(events), target_wait_min)
-
-
-_COLUMNS = (
-    ("issued", "issued"),
-    ("served", "served"),
-    ("no_show", "no-show"),
-    ("abandoned", "left"),
-    ("wait_median_min", "wait p50"),
-    ("wait_p90_min", "wait p90"),
-    ("service_median_min", "serve p50"),
-    ("service_p90_min", "serve p90"),
-    ("within_target", "in target"),
-    ("rating_mean", "rating"),
-)
-
-
-def render_figures(result: dict[str, Any]) -> str:
-    """The figures as a plain table (minutes; shares as fractions)."""
-    head = f"{'':14}" + "".join(f"{title:>11}" for _k, title in _COLUMNS)
-    lines = [head]
-
-    def row(name: str, values: dict[str, Any]) -> str:
-        return f"{name:14}" + "".join(f"{values[k]:>11}" for k, _t in _COLUMNS)
-
-    lines.append(row("office", result["office"]))
-    for kind in ("group", "window", "clerk"):
-        for key, values in result[kind].items():
-            lines.append(row(f"{kind} {key}"[:14], values))
-    return "\n".join(lines)

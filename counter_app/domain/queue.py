@@ -406,3 +406,32 @@ def figures_report(tickets: Sequence[Ticket], target_wait_min: float) -> dict[st
         "tickets": len(tickets),
         "target_wait_min": target_wait_min,
     }
+
+
+_COLUMNS = (
+    ("issued", "issued"),
+    ("served", "served"),
+    ("no_show", "no-show"),
+    ("abandoned", "left"),
+    ("wait_median_min", "wait p50"),
+    ("wait_p90_min", "wait p90"),
+    ("service_median_min", "serve p50"),
+    ("service_p90_min", "serve p90"),
+    ("within_target", "in target"),
+    ("rating_mean", "rating"),
+)
+
+
+def figures_table(result: dict[str, Any]) -> str:
+    """The figures as a plain table (minutes; shares as fractions)."""
+    head = f"{'':14}" + "".join(f"{title:>11}" for _k, title in _COLUMNS)
+    lines = [head]
+
+    def row(name: str, values: dict[str, Any]) -> str:
+        return f"{name:14}" + "".join(f"{values[k]:>11}" for k, _t in _COLUMNS)
+
+    lines.append(row("office", result["office"]))
+    for kind in ("group", "window", "clerk"):
+        for key, values in result[kind].items():
+            lines.append(row(f"{kind} {key}"[:14], values))
+    return "\n".join(lines)

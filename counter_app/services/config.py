@@ -130,6 +130,9 @@ class QueueConfig(_Strict):
     priority_minutes: int = Field(default=15, ge=0, le=120)
     target_wait_minutes: int = Field(default=20, ge=1, le=240)
     timeout_s: float = Field(default=2.0, gt=0, le=30)
+    # The hall display beside the counter window: 0 none, N full screen on screen N, -1 in
+    # an ordinary window (the demo). A separate PC runs `counter-app display` instead.
+    display_screen: int = Field(default=0, ge=-1, le=8)
 
     @field_validator("host_url")
     @classmethod
@@ -266,9 +269,10 @@ listen = "0.0.0.0:8765"            # for role = "host"
 groups = []                        # queue groups this window calls, e.g. ["T"]; [] = all
 priority_minutes = 15              # head start of the elderly, disabled and pregnant
 target_wait_minutes = 20
+display_screen = {"-1" if demo else "0"}                 # hall display here: 0 none, N on screen N
 
 [devices.speaker]
-backend = "{"simulator" if demo else "none"}"    # clips, voice, simulator, none
+backend = "{"clips" if demo else "none"}"        # clips, voice, simulator, none
 clips_dir = ""                     # an office's own recordings (default: resources/sounds)
 output = ""                        # "" plays on the sound card; a folder keeps WAV files
 

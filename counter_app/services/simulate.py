@@ -141,6 +141,8 @@ def _serve_one(
     clock.advance(rng.uniform(30, 180))
     ctx.queue.finish_current("served")
     today.served += 1
+    if rng.random() < 0.6:  # most citizens press a rating button on the way out
+        ctx.queue.rate(rng.choice((3, 4, 5, 5, 5)))
 
 
 def _head(ctx: AppContext) -> int:

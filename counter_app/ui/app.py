@@ -61,11 +61,27 @@ def run_counter_window(ctx: AppContext, *, lang: str, smoke_test: bool = False) 
     window.showMaximized()
     if smoke_test:
         return _smoke_test(app, window, ctx)
+    screen = ctx.config.queue.display_screen
+    announcements = announcements_for(ctx) if screen else None
+    display = HallDisplay(ctx, lang, announcements) if screen else None
+    if display is not None and screen > 0:
+        _place(display, screen)
+    if display is not None:
+        # Closing the counter window ends the program; the display goes with it.
+        display.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+    if display is not None and screen < 0:
+        display.resize(960, 540)
+        display.show()
     ctx.start_queue_host()
     ctx.sync.start_background()
     try:
         return app.exec()
     finally:
+        if display is not None:
+            display.close_display()
+            display.close()
+        if announcements is not None:
+            announcements.close()
         ctx.sync.stop_background()
 
 

@@ -2,7 +2,17 @@
 
 import logging
 
-from bench import hq_ingest, journal, journey, printing, requests, startup, sync_link, window_day
+from bench import (
+    hq_ingest,
+    journal,
+    journey,
+    printing,
+    queue,
+    requests,
+    startup,
+    sync_link,
+    window_day,
+)
 
 logging.basicConfig(level=logging.WARNING)  # tables only: no library chatter
 
@@ -11,6 +21,7 @@ startup.run()
 window_day.run()
 journey.run()
 requests.run()
+queue.run()
 sync_link.run()
 printing.run()
 hq_ingest.run()

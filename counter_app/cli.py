@@ -20,7 +20,7 @@ from typing import Any
 
 from counter_app import __version__
 from counter_app.domain.errors import InputError
-from counter_app.services.config import ConfigError
+from counter_app.services.config import ConfigError, CounterConfig
 from counter_app.services.context import AppContext
 from counter_app.services.instance import AlreadyRunning
 from counter_app.services.profile import Profile
@@ -271,6 +271,41 @@ def _devices(profile: Profile, args: argparse.Namespace) -> int:
     return EXIT_OK if outcome.status == "printed" else EXIT_CHECK_FAILED
 
 
+def _test_speaker(profile: Profile, config: CounterConfig) -> int:
+    """Says a sample call through the configured speaker; the clips' call is also kept as
+    printed/speaker-test.wav to listen to."""
+    from peripherals.speaker import (
+        Announcement,
+        ClipLibrary,
+        VoiceSpeaker,
+        make_speaker,
+        system_player,
+    )
+
+    cfg = config.devices.speaker
+    call = Announcement("م", 123, 3)
+    try:
+        if cfg.backend == "clips":
+            library = ClipLibrary(Path(cfg.clips_dir) if cfg.clips_dir else None)
+            profile.printed_dir.mkdir(parents=True, exist_ok=True)
+            (profile.printed_dir / "speaker-test.wav").write_bytes(library.render(call))
+        make_speaker(cfg.backend, cfg.clips_dir, cfg.output).say(call)
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"speaker: {cfg.backend} - failed: {exc}")
+        return EXIT_CHECK_FAILED
+    unheard = (cfg.backend == "clips" and not cfg.output and system_player() is None) or (
+        cfg.backend == "voice" and not VoiceSpeaker.available()
+    )
+    if unheard:
+        print(
+            f"speaker: {cfg.backend} - nothing can play sound here (install alsa-utils or "
+            "espeak-ng); the call is in printed/speaker-test.wav"
+        )
+        return EXIT_CHECK_FAILED
+    print(f"speaker: {cfg.backend} - said: {call.text}")
+    return EXIT_OK
+
+
 def _test_other(profile: Profile, role: str) -> int:
     """The camera takes a photo a person can look at; the drawer and the bank's terminal
     are not tested from here."""
@@ -279,6 +314,8 @@ def _test_other(profile: Profile, role: str) -> int:
     from peripherals.camera import make_camera
 
     config = load_config(profile.config_path)
+    if role == "speaker":
+        return _test_speaker(profile, config)
     if role != "camera":
         backend = getattr(config.devices, role).backend
         print(

@@ -153,7 +153,7 @@ class OfficeQueue:
             )
             served = [
                 minutes
-                for t in rec.tx.tickets.day(day, origin=self.origin)
+                for t in rec.tx.tickets.recent_served(day, self.origin)
                 if (minutes := rules.service_minutes(t)) is not None
             ]
             windows = len({t.window for t in open_tickets if t.status in rules.AT_WINDOW})

@@ -147,6 +147,16 @@ class TicketRepository:
         row = self._conn.execute(query.order_by(_T.id).limit(1)).first()
         return None if row is None else _ticket(row)
 
+    def recent_served(self, business_day: str, origin: str, limit: int = 100) -> list[Ticket]:
+        """The last tickets served today (for the kiosk's estimate of the wait)."""
+        rows = self._conn.execute(
+            select(queue_tickets)
+            .where(_T.business_day == business_day, _T.origin == origin, _T.status == "served")
+            .order_by(_T.id.desc())
+            .limit(limit)
+        )
+        return [_ticket(r) for r in rows]
+
     def stale_open(self, before_day: str) -> list[tuple[str, Ticket]]:
         """Tickets of earlier days still open: the day rolled over under them."""
         rows = self._conn.execute(

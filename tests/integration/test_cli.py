@@ -50,13 +50,22 @@ def test_simulate_is_deterministic_by_seed(
     assert "tickets" in first and "seed 11" in first
 
 
-def test_verify_journal_ok_after_a_simulated_day(
+def test_verify_journal_and_queue_figures_after_a_simulated_day(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     simulate(tmp_path)
-    capsys.readouterr()
+    day_line = next(line for line in capsys.readouterr().out.splitlines() if " served, " in line)
     assert main(["--profile", str(tmp_path), "verify-journal"]) == 0
     assert "journal OK" in capsys.readouterr().out
+    # The queue's figures agree with the day the simulation reports.
+    day = day_line.strip().split(":")[0]
+    served = int(day_line.split(" tickets, ")[1].split(" served")[0])
+    args = ["--profile", str(tmp_path), "--demo", "queue-figures", "--day", day, "--json"]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["office"]["served"] == served
+    assert sum(g["served"] for g in report["group"].values()) == served
+    assert 3 <= report["office"]["rating_mean"] <= 5
 
 
 def _tamper(db: Path, *statements: str) -> None:
@@ -165,20 +174,3 @@ def test_the_camera_is_tested_with_a_photo_a_person_can_look_at(
     capsys.readouterr()
     assert main([*profile, "devices", "test", "camera"]) == 1
     assert "no camera configured" in capsys.readouterr().out
-
-
-def test_queue_figures_agree_with_the_simulated_day(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    simulate(tmp_path / "q", seed=5)
-    day_line = next(line for line in capsys.readouterr().out.splitlines() if " served, " in line)
-    day = day_line.strip().split(":")[0]
-    served = int(day_line.split(" tickets, ")[1].split(" served")[0])
-    assert (
-        main(["--profile", str(tmp_path / "q"), "--demo", "queue-figures", "--day", day, "--json"])
-        == 0
-    )
-    report = json.loads(capsys.readouterr().out)
-    assert report["office"]["served"] == served
-    assert sum(g["served"] for g in report["group"].values()) == served
-    assert 3 <= report["office"]["rating_mean"] <= 5

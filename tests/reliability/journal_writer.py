@@ -28,8 +28,11 @@ def main() -> None:
 
     ctx.bus.subscribe(acknowledge)
     print("READY", flush=True)
-    while True:
-        ctx.queue.issue_ticket("T", kiosk=True)
+    groups = [code for code, *_ in ctx.queue.groups()]
+    n = 0
+    while True:  # every group in turn: a group's numbers stop at 9,999 a day
+        ctx.queue.issue_ticket(groups[n % len(groups)], kiosk=True)
+        n += 1
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def _check_store(profile: Path, max_acked: int) -> int:
                 "SELECT seq FROM journal_entries WHERE entry_type = 'ticket.issued'"
             )
         }
-        rows = {seq for (seq,) in raw.execute("SELECT issued_seq FROM tickets")}
+        rows = {seq for (seq,) in raw.execute("SELECT issued_seq FROM queue_tickets")}
     finally:
         raw.close()
     assert issued == rows, "a ticket row and its journal entry were not committed together"

@@ -80,6 +80,7 @@ class BoardView:
     called: list[list[Any]] = field(default_factory=list)  # (serial, label, letter, number, window)
     epoch: str = ""
     host: str = "local"
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # group: (ar, en)
 
 
 def _refusal(exc: HostRefused) -> InputError:
@@ -186,11 +187,20 @@ class QueueService:
 
         self._uow.run(work)
 
-    def _view(self, ticket: Ticket | None, **more: Any) -> TicketView | None:
+    def _view(
+        self, ticket: Ticket | None, letters: dict[str, str] | None = None, **more: Any
+    ) -> TicketView | None:
+        """The ticket as shown, with its group's letter (`letters`: the groups' letters when
+        the caller shows several tickets, read once)."""
         if ticket is None:
             return None
         root = ticket.transferred_from.split("/")[0] if ticket.transferred_from else ticket.label
-        return TicketView.of(ticket, self.office.letter(root.split("-")[0]), **more)
+        group = root.split("-")[0]
+        letter = letters.get(group, group) if letters is not None else self.office.letter(group)
+        return TicketView.of(ticket, letter, **more)
+
+    def _letters(self) -> dict[str, str]:
+        return {code: letter for code, letter, _ar, _en in self.office.groups()}
 
     def _remote_ticket(self, answer: dict[str, Any], **more: Any) -> TicketView | None:
         wire = answer.get("ticket")
@@ -448,30 +458,40 @@ class QueueService:
             shift_open = clerk is not None and tx.shifts.open_shift_id(clerk.username) is not None
         current, _remote = self._current()
         waiting = self.office.waiting_count(self._groups, self._window)
-        parked = [self._view(t) for t in self.office.parked(self._window)]
+        letters = self._letters()
+        parked = [self._view(t, letters) for t in self.office.parked(self._window)]
         if self.remote and self.host == "host":
             answer = self._host("current", {"groups": list(self._groups)}) or {}
             waiting += int(answer.get("waiting", 0))
-            parked += [self._view(ticket_from_wire(w)) for w in answer.get("parked", [])]
+            parked += [self._view(ticket_from_wire(w), letters) for w in answer.get("parked", [])]
         return QueueSnapshot(
             current, waiting, shift_open, tuple(p for p in parked if p is not None), self.host
         )
 
     def board(self, since: int = 0) -> BoardView:
         """What the waiting-room display shows (from the host when there is one)."""
+        groups = self.office.groups()
+        letters = {code: letter for code, letter, _ar, _en in groups}
+        names = {code: (ar, en) for code, _letter, ar, en in groups}
         if self.remote:
             answer = self._host("board", {"since": since})
             if answer is not None:
+                wires = answer["calls"]
                 calls = tuple(
-                    v for w in answer["calls"] if (v := self._view(ticket_from_wire(w))) is not None
+                    v for w in wires if (v := self._view(ticket_from_wire(w), letters)) is not None
                 )
                 return BoardView(
-                    calls, answer["waiting"], answer["called"], answer["epoch"], "host"
+                    calls, answer["waiting"], answer["called"], answer["epoch"], "host", names
                 )
         board: Board = self.office.board()
-        calls = tuple(v for t in board.calls if (v := self._view(t)) is not None)
+        calls = tuple(v for t in board.calls if (v := self._view(t, letters)) is not None)
         return BoardView(
-            calls, board.waiting, self.office.calls_since(since), self.office.epoch, self.host
+            calls,
+            board.waiting,
+            self.office.calls_since(since),
+            self.office.epoch,
+            self.host,
+            names,
         )
 
     def groups(self) -> list[tuple[str, str, str, str]]:

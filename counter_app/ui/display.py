@@ -19,18 +19,13 @@ from counter_app.services.context import AppContext
 from counter_app.services.queue import BoardView, TicketView
 from counter_app.ui.inbox import GuiInbox
 from counter_app.ui.ops import OpRunner
+from counter_app.ui.panels.queue_panel import ticket_text as shown
 from counter_app.ui.strings import tr
 from counter_app.ui.widgets import named
 from peripherals.speaker import Announcement, AnnouncementQueue
 
 NOW_ROWS = 3
 EARLIER_ROWS = 4
-
-
-def shown(ticket: TicketView, lang: str) -> str:
-    if lang == "ar":
-        return f"{ticket.letter} {to_arabic_indic(str(ticket.number))}"
-    return ticket.label
 
 
 class HallDisplay(QWidget):
@@ -133,9 +128,7 @@ class HallDisplay(QWidget):
                 continue
             where = tr("window_n", self.lang, n=self._window_of(earlier[i]))
             label.setText(f"{shown(earlier[i], self.lang)}  ←  {where}")
-        names = {
-            code: (ar if self.lang == "ar" else en) for code, _l, ar, en in self.ctx.queue.groups()
-        }
+        names = {code: pair[0 if self.lang == "ar" else 1] for code, pair in board.names.items()}
         for code, count in board.waiting.items():
             if code not in self.waiting:
                 self.waiting[code] = named(QLabel(), f"waiting_{code}")

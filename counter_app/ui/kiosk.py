@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from counter_app.domain.errors import BilingualError
 from counter_app.domain.queue import CATEGORY_NAMES
-from counter_app.domain.text import to_arabic_indic
 from counter_app.services.context import AppContext
 from counter_app.services.printing import PrintOutcome
 from counter_app.services.queue import TicketView
 from counter_app.ui.inbox import GuiInbox
 from counter_app.ui.ops import OpRunner
+from counter_app.ui.panels.queue_panel import ticket_text
 from counter_app.ui.strings import tr
 from counter_app.ui.widgets import named
 
@@ -122,8 +122,7 @@ class Kiosk(QWidget):
         for button in self.priority_buttons.values():
             button.setChecked(False)  # a priority is for one ticket
         self.category = "normal"
-        number = to_arabic_indic(str(ticket.number)) if self.lang == "ar" else str(ticket.number)
-        shown = f"{ticket.letter} {number}" if self.lang == "ar" else ticket.label
+        shown = ticket_text(ticket, self.lang)
         self.result.setText(
             tr(
                 "kiosk_ticket",

@@ -75,7 +75,7 @@ def run() -> None:
             ctx = open_demo(Path(tmp) / "w")
             ctx.sync.enroll(hq.url, hq.enroll_code())
             ctx.sync.sync_once()
-            ctx.queue.open_shift()
+            ctx.shifts.open_shift()
             ctx.printing.load_sheets(5_000_001, 5_000_000 + RUNS + WARM_UP, "mona")
             people = [person_with_fines(1, skip=i) for i in range(RUNS + WARM_UP)]
             journey: list[float] = []

@@ -53,7 +53,7 @@ def run() -> None:
             alone = office_window(root / "alone", 3, "standalone", port, hq)
             for ctx in (host, window, alone):
                 ctx.session.sign_in(DEMO_CLERK[0], DEMO_CLERK[3])
-                ctx.queue.open_shift()
+                ctx.shifts.open_shift()
             base_issue, base_serve = _serve(alone, alone, RUNS)
             host_issue, host_serve = _serve(window, window, RUNS)
             started = time.perf_counter()

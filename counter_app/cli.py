@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app import __version__
+from counter_app import __version__, cli_day
 from counter_app.domain.errors import InputError
 from counter_app.services.config import ConfigError, CounterConfig
 from counter_app.services.context import AppContext
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="drive the services with seeded, realistic activity")
     sim.add_argument("--days", type=int, default=1, help="business days to simulate")
     sim.add_argument("--seed", type=int, default=1, help="random seed (same seed, same days)")
+    cli_day.add_parsers(sub)
     return parser
 
 
@@ -103,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
             return _queue_figures(profile, args)
         if command in ("display", "kiosk"):
             return _hall(profile, args)
+        if command in ("close-day", "day-report"):
+            return _day(profile, args)
         return _gui(profile, args.demo, args.lang, smoke=command == "smoke-test")
     except (ConfigError, AlreadyRunning, StoreError, DeviceError, CredentialsUnavailable) as exc:
         print(str(exc), file=sys.stderr)
@@ -110,6 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
     except InputError as exc:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_CANNOT_RUN
+
+
+def _day(profile: Profile, args: argparse.Namespace) -> int:
+    ctx = _open(profile, args.demo)
+    try:
+        if args.command == "close-day":
+            return cli_day.close_day(ctx, args)
+        return cli_day.day_report(ctx, args)
+    finally:
+        ctx.close()
 
 
 def _open(profile: Profile, demo: bool, **options: Any) -> AppContext:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -23,6 +23,7 @@ from hq.agencies.fines import FinesAdapter
 from hq.agencies.requests import Agencies
 from hq.api import requests as request_routes
 from hq.api.auth import Authenticated
+from hq.day_report import day_report
 from hq.errors import HqError
 from hq.otp import MobileLinking
 from hq.requests import RequestDesk
@@ -169,5 +170,17 @@ def create_app(
     @app.post("/v1/prepaid/authorise")
     def authorise_prepaid(request: PrepaidRequest, _ws: Authenticated) -> PrepaidAnswer:
         return settlement.authorise_prepaid(request)
+
+    @app.get("/v1/report")
+    def office_report(ws: Authenticated, day: str) -> dict[str, object]:
+        """The caller's office's figures for a day, as HQ computes them from its journal."""
+        try:
+            day = date.fromisoformat(day).isoformat()
+        except ValueError as exc:
+            raise HqError(
+                "malformed", "اليوم بصيغة YYYY-MM-DD.", "day is YYYY-MM-DD.", status=400
+            ) from exc
+        with service.engine.connect() as conn:
+            return day_report(conn, day, ws.office_code)
 
     return app

@@ -6,6 +6,8 @@ hq-server enroll-code OFFICE --window N [--hours H]
 hq-server user add USERNAME --role clerk|supervisor|admin --office CODE --name NAME
 hq-server workstation revoke ID
 hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
+hq-server instruction list [--workstation ID]
+hq-server report --day D [--office CODE] [--format table|csv|json]
 hq-server alarms
 hq-server catalogue import FILE | catalogue show
 hq-server prepaid add NUMBER --balance EGP
@@ -37,6 +39,7 @@ from hq.agencies.fines import FinesAdapter, SimulatedTrafficProsecution
 from hq.agencies.requests import Agencies
 from hq.app import create_app
 from hq.catalogue import describe, import_catalogue, read_catalogue_file
+from hq.day_report import day_report, instruction_answers, render
 from hq.db import make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
@@ -83,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_ins.add_argument("--text-ar", required=True)
     add_ins.add_argument("--text-en", required=True)
     add_ins.add_argument("--kind", default="notice")
+    listing = instruction.add_parser("list", help="instructions and the windows' answers")
+    listing.add_argument("--workstation", default="")
+    report = sub.add_parser("report", help="a day's figures per office and window")
+    report.add_argument("--day", required=True, help="the business day, YYYY-MM-DD")
+    report.add_argument("--office", default="")
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("alarms", help="list tamper alarms")
     cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
     cat.add_parser("import", help="check and import a catalogue (JSON)").add_argument(
@@ -178,6 +187,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "requests":
         _requests(RequestDesk(service.engine, Agencies.simulated(service.engine)), args)
+        return 0
+    if args.command == "report":
+        with service.engine.connect() as conn:
+            sys.stdout.write(render(day_report(conn, args.day, args.office), args.format))
+        return 0
+    if args.command == "instruction" and args.action == "list":
+        with service.engine.connect() as conn:
+            for item in instruction_answers(conn, args.workstation):
+                note = f" ({item['note']})" if item.get("note") else ""
+                print(
+                    f"{item['id']:>5}  {item['workstation']}  {item['kind']:<12} "
+                    f"{item['answer']:<9}{note}  {item['text_en'][:60]}"
+                )
         return 0
     if args.command == "queue":
         with service.engine.connect() as conn:

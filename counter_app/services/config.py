@@ -151,6 +151,13 @@ class RetentionConfig(_Strict):
     citizen_data_days: int = Field(default=30, ge=1, le=3650)
 
 
+class BackupConfig(_Strict):
+    """Where day close writes the store's backup, and how many are kept."""
+
+    folder: str = ""  # empty: "backups" in the profile; an office puts it on another disk
+    keep: int = Field(default=14, ge=1, le=365)
+
+
 class CounterConfig(_Strict):
     office: OfficeConfig
     window: WindowConfig
@@ -159,6 +166,7 @@ class CounterConfig(_Strict):
     ui: UiConfig = UiConfig()
     retention: RetentionConfig = RetentionConfig()
     queue: QueueConfig = QueueConfig()
+    backup: BackupConfig = BackupConfig()
     demo: bool = False
 
     @property

@@ -14,6 +14,8 @@ from counter_app.services.config import (
     ScannerConfig,
     load_config,
 )
+from counter_app.services.day_close import DayCloseService
+from counter_app.services.day_report import DayReportService
 from counter_app.services.events import EventBus
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
@@ -23,6 +25,7 @@ from counter_app.services.kinds.fines import FinesKind
 from counter_app.services.kinds.tracking import TrackingKind
 from counter_app.services.kinds.verification import VerificationKind
 from counter_app.services.lanes import Lanes
+from counter_app.services.limits import LimitsService
 from counter_app.services.logs import setup_logging
 from counter_app.services.office_setup import make_queue
 from counter_app.services.payment import PaymentService
@@ -33,6 +36,7 @@ from counter_app.services.queue_host import QueueHost
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.requests import RequestService
 from counter_app.services.session import SessionService
+from counter_app.services.shift import ShiftService
 from counter_app.services.status import StatusService
 from counter_app.services.sync import SyncService
 from counter_app.services.visit import VisitService
@@ -83,6 +87,10 @@ class AppContext:
     camera: Camera
     scanner: LineDevice
     mrz_reader: LineDevice
+    limits: LimitsService
+    shifts: ShiftService
+    day_close: DayCloseService
+    day_report: DayReportService
     lock: InstanceLock | None = field(default=None)
     queue_host: QueueHost | None = field(default=None)
 
@@ -155,6 +163,8 @@ class AppContext:
                 terminal.timeout_s,
                 lanes,
             )
+            limits = LimitsService(uow, sync)
+            day_close = DayCloseService(uow, session, sync, config, profile, clock)
             ctx = cls(
                 profile=profile,
                 config=config,
@@ -181,6 +191,10 @@ class AppContext:
                 camera=make_camera(config.devices.camera.backend, config.devices.camera.index),
                 scanner=make_line_device("scanner", *_serial(config.devices.scanner)),
                 mrz_reader=make_line_device("mrz reader", *_serial(config.devices.mrz_reader)),
+                limits=limits,
+                shifts=ShiftService(uow, session, limits, config.window.number),
+                day_close=day_close,
+                day_report=DayReportService(uow, config, day_close),
                 lock=lock,
                 queue_host=queue_host,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from counter_app.domain.journal import ChainProblem, JournalEntry, verify_chain
+from counter_app.domain.journal import GENESIS_HASH, ChainProblem, JournalEntry, verify_chain
 from counter_app.store import Database
 
 
@@ -21,17 +21,20 @@ class JournalReport:
         return self.problem is None
 
 
-def verify_journal(db: Database) -> JournalReport:
-    """Walk the whole journal in seq order inside one read snapshot."""
-    count, last_seq, last_hash = 0, 0, ""
+def verify_journal(db: Database, after_seq: int = 0, prev_hash: str | None = None) -> JournalReport:
+    """Walk the journal in seq order inside one read snapshot: all of it, or the tail after
+    a checkpoint (`after_seq` whose hash was `prev_hash`) verified before."""
+    count, last_seq, last_hash = 0, after_seq, prev_hash or ""
     with db.read() as tx:
 
         def counted() -> Iterator[JournalEntry]:
             nonlocal count, last_seq, last_hash
-            for entry in tx.journal.entries():
+            for entry in tx.journal.entries(after_seq=after_seq):
                 count += 1
                 last_seq, last_hash = entry.seq, entry.hash
                 yield entry
 
-        problem = verify_chain(counted())
+        problem = verify_chain(
+            counted(), first_seq=after_seq + 1, prev_hash=prev_hash or GENESIS_HASH
+        )
     return JournalReport(count, last_seq, last_hash, problem)

@@ -295,6 +295,37 @@ class PrintService:
             outcomes.append(PrintOutcome(0, "printed", None, 0))
         return outcomes
 
+    def print_day_summary(self, report: dict[str, Any], clerk: str = "system") -> PrintOutcome:
+        """The day report's thermal summary, straight to the receipt printer (journaled)."""
+        from printing.day_report import render_day_summary
+        from printing.escpos_bytes import raster_job
+
+        image = render_day_summary(report, self.receipt_printer.width_px)
+        data = raster_job(image)
+        sent = self.receipt_lane.submit(
+            lambda cancel: self.receipt_printer.send(data, image, cancel),
+            self._config.devices.receipt_printer.timeout_s,
+            "day report",
+        )
+        try:
+            sent.result()
+        except (DeviceError, OSError, TimeoutError) as exc:
+            reason = str(exc) or type(exc).__name__
+            self._uow.run(
+                lambda rec: rec.record(
+                    "print.failed", {"document": "day_report", "reason": reason[:200]}, clerk
+                )
+            )
+            return PrintOutcome(0, "failed", reason, 0)
+        self._uow.run(
+            lambda rec: rec.record(
+                "print.printed",
+                {"document": "day_report", "business_day": report["business_day"]},
+                clerk,
+            )
+        )
+        return PrintOutcome(0, "printed", None, 0)
+
     # ---- helpers -----------------------------------------------------------------------
 
     def signer(self) -> WorkstationSigner | None:

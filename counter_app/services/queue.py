@@ -506,30 +506,8 @@ class QueueService:
         target = self.office.settings.target_wait_min
         return figures_report(self.office.day_tickets(day or None), target)
 
-    # ---- shifts -----------------------------------------------------------------------
-
-    def open_shift(self) -> None:
-        clerk = self._session.require_clerk()
-
-        def work(rec: Recorder) -> None:
-            if rec.tx.shifts.open_shift_id(clerk.username) is not None:
-                raise InputError("shift", "الوردية مفتوحة بالفعل", "The shift is already open")
-            entry = rec.record("shift.opened", {"window": self._window}, clerk.username)
-            rec.tx.shifts.open(clerk.username, rec.business_day, entry.seq)
-
-        self._uow.run(work)
-
-    def close_shift(self) -> None:
-        clerk = self._session.require_clerk()
-
-        def work(rec: Recorder) -> None:
-            shift_id = rec.tx.shifts.open_shift_id(clerk.username)
-            if shift_id is None:
-                raise InputError("shift", "لا توجد وردية مفتوحة", "There is no open shift")
-            entry = rec.record("shift.closed", {"window": self._window}, clerk.username)
-            rec.tx.shifts.close(shift_id, entry.seq)
-
-        self._uow.run(work)
+    def end_of_shift(self) -> None:
+        """The shift closed: a finished ticket can no longer be undone."""
         self._last_finished = None
 
     def close(self) -> None:

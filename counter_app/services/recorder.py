@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from counter_app.domain.errors import InputError
 from counter_app.domain.journal import EntryDraft, JournalEntry
 from counter_app.services.clock import Clock
 from counter_app.services.events import EventBus, JournalAppended, StoreChanged
@@ -19,6 +20,30 @@ from counter_app.store import Database, Transaction
 T = TypeVar("T")
 
 LAST_ACKED_SEQ = "sync.last_acked_seq"
+
+# What a closed business day refuses: new operations dated that day. Sign-in, sync,
+# bundles, instructions' answers and the close's own entries still go in.
+OPERATIONS = (
+    "payment.",
+    "ticket.issued",
+    "ticket.called",
+    "identity.captured",
+    "request.captured",
+    "certificate.issued",
+    "mobile.linked",
+    "fines.inquired",
+    "shift.opened",
+    "cash.",
+)
+
+
+class DayClosed(InputError):
+    def __init__(self, day: str) -> None:
+        super().__init__(
+            "day_closed",
+            f"أُغلق يوم العمل {day} في هذا الشباك: لا تُسجل عمليات جديدة بتاريخه",
+            f"Business day {day} is closed at this window: no new operations are dated it",
+        )
 
 
 class Recorder:
@@ -30,6 +55,10 @@ class Recorder:
         self.appended: list[JournalEntry] = []
 
     def record(self, entry_type: str, payload: Mapping[str, Any], clerk: str) -> JournalEntry:
+        if entry_type.startswith(OPERATIONS):
+            day = self.business_day
+            if self.tx.shifts.is_day_closed(day):
+                raise DayClosed(day)
         entry = self.tx.journal.append(
             EntryDraft(entry_type, payload, clerk),
             uuid=str(uuid.uuid4()),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from counter_app.domain.business_time import CAIRO
+from counter_app.domain.cash import CashCount
 from counter_app.domain.errors import InputError
 from counter_app.domain.national_id import GOVERNORATES
 from counter_app.services.clock import SimulatedClock
@@ -104,10 +105,13 @@ def simulate(
         clock.set(datetime.combine(day, OPENING_TIME, tzinfo=CAIRO))
         today = SimulatedDay(day, first_seq=_head(ctx) + 1)
         ctx.session.sign_in(username, pin)
-        ctx.queue.open_shift()
+        ctx.shifts.open_shift(CashCount.of(ctx.shifts.opening().previous_count))
         for _ in range(rng.randint(100, 150)):
             _serve_one(ctx, clock, rng, today)
-        ctx.queue.close_shift()
+        # The drawer holds what it should: counted as expected, per tender.
+        table = {row.tender: row.expected for row in ctx.shifts.summary().rows}
+        ctx.shifts.close_shift(CashCount.making(table["cash"]), table["card"], table["prepaid"])
+        ctx.queue.end_of_shift()
         ctx.session.sign_out()
         today.last_seq = _head(ctx)
         report.days.append(today)

@@ -107,6 +107,17 @@ class JournalRepository:
         for row in self._conn.execute(query):
             yield JournalEntry(*row)
 
+    def on_day(self, business_day: str) -> Iterator[JournalEntry]:
+        """The entries of one business day, in seq order (index journal_by_day)."""
+        query = select(*_COLUMNS).where(je.c.business_day == business_day).order_by(je.c.seq)
+        for row in self._conn.execute(query):
+            yield JournalEntry(*row)
+
+    def between(self, first_seq: int, last_seq: int) -> Iterator[JournalEntry]:
+        query = select(*_COLUMNS).where(je.c.seq.between(first_seq, last_seq)).order_by(je.c.seq)
+        for row in self._conn.execute(query):
+            yield JournalEntry(*row)
+
     def count_after(self, seq: int) -> int:
         return int(self._conn.execute(select(func.count()).where(je.c.seq > seq)).scalar_one())
 

@@ -83,6 +83,20 @@ class PaymentRepository:
         )
         return [_payment(row) for row in rows]
 
+    def unsynced_figures(self, acked_seq: int) -> tuple[int, int]:
+        """Cash (piastres) of standing payments, and certificates, HQ does not hold yet."""
+        cash = 0
+        for (tenders,) in self._conn.execute(
+            select(payments.c.tenders).where(
+                payments.c.seq > acked_seq, payments.c.status == "paid"
+            )
+        ):
+            cash += sum(int(t["amount"]) for t in json.loads(tenders) if t["kind"] == "cash")
+        count = self._conn.execute(
+            select(func.count()).select_from(certificates).where(certificates.c.seq > acked_seq)
+        ).scalar_one()
+        return cash, int(count)
+
     def mark_voided(self, payment_id: int, seq: int) -> None:
         self._conn.execute(
             update(payments)

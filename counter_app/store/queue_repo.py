@@ -1,4 +1,4 @@
-"""Rows for clerks and shifts: the business state the journal explains."""
+"""Rows for clerks: who may sign in at this window, as HQ's users bundle says."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, CursorResult, insert, select, update
 
-from counter_app.store.schema import clerks, shifts
+from counter_app.store.schema import clerks
 
 
 @dataclass(frozen=True)
@@ -73,23 +73,3 @@ class ClerkRepository:
 
     def deactivate(self, username: str) -> None:
         self._conn.execute(update(clerks).where(clerks.c.username == username).values(active=0))
-
-
-class ShiftRepository:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def open_shift_id(self, clerk: str) -> int | None:
-        row = self._conn.execute(
-            select(shifts.c.id).where(shifts.c.clerk == clerk, shifts.c.closed_seq.is_(None))
-        ).first()
-        return None if row is None else int(row[0])
-
-    def open(self, clerk: str, business_day: str, seq: int) -> int:
-        result = self._conn.execute(
-            insert(shifts).values(clerk=clerk, business_day=business_day, opened_seq=seq)
-        )
-        return int(_inserted_id(result))
-
-    def close(self, shift_id: int, seq: int) -> None:
-        self._conn.execute(update(shifts).where(shifts.c.id == shift_id).values(closed_seq=seq))

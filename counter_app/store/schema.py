@@ -64,6 +64,35 @@ shifts = Table(
     Column("business_day", String(10), nullable=False),
     Column("opened_seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
     Column("closed_seq", Integer, ForeignKey("journal_entries.seq")),
+    Column("float_piastres", BigInteger, nullable=False, default=0),
+    Column("float_count", Text, nullable=False, default="{}"),
+    Column("close_record", Text),
+)
+
+cash_movements = Table(
+    "cash_movements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("shift_id", Integer, ForeignKey("shifts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("clerk", String(64), nullable=False),
+    Column("seq", Integer, ForeignKey("journal_entries.seq"), nullable=False),
+)
+
+day_closes = Table(
+    "day_closes",
+    metadata,
+    Column("business_day", String(10), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("step", String(32), nullable=False, default=""),
+    Column("reason_ar", Text, nullable=False, default=""),
+    Column("reason_en", Text, nullable=False, default=""),
+    Column("closed_seq", Integer),
+    Column("last_seq", Integer),
+    Column("backup", Text, nullable=False, default=""),
+    Column("updated_at", String(40), nullable=False),
 )
 
 queue_tickets = Table(

@@ -14,6 +14,9 @@ from counter_app.ui.strings import tr
 Binding = tuple[str, str, str, Callable[[], None]]
 
 
+SIGNED_OUT_ACTIONS = frozenset({"close_day"})
+
+
 class CounterActions:
     """Builds the menus from bindings and switches them with the sign-in state."""
 
@@ -41,5 +44,7 @@ class CounterActions:
         self.set_signed_in(False)
 
     def set_signed_in(self, signed_in: bool) -> None:
-        for action in (*self.actions.values(), self.open_menu):
-            action.setEnabled(signed_in)
+        for key, action in self.actions.items():
+            # The day is closed after the last shift has closed and its clerk signed out.
+            action.setEnabled(signed_in or key in SIGNED_OUT_ACTIONS)
+        self.open_menu.setEnabled(signed_in)

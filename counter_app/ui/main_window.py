@@ -28,6 +28,7 @@ from counter_app.services.context import AppContext
 from counter_app.services.events import ClerkSignedOut, SessionLocked, StoreChanged
 from counter_app.services.queue import QueueSnapshot
 from counter_app.services.session import Clerk
+from counter_app.services.shift import Opening
 from counter_app.ui.actions import Binding, CounterActions
 from counter_app.ui.bridge import EventBridge
 from counter_app.ui.inbox import GuiInbox
@@ -38,8 +39,10 @@ from counter_app.ui.panels.queue_panel import QueuePanel
 from counter_app.ui.panels.sign_in import SignInPanel
 from counter_app.ui.scan_dispatch import ScanDispatch
 from counter_app.ui.scanner_routing import ScanDetector, ScanRouter
+from counter_app.ui.screens.day_close import DayCloseDialog
 from counter_app.ui.screens.lock import IdleWatch, LockPanel
 from counter_app.ui.screens.queue_figures import QueueFiguresScreen
+from counter_app.ui.screens.shift import ShiftCloseDialog, ShiftOpenDialog
 from counter_app.ui.screens.visit_panel import VisitPanel
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.strings import has, tr, tr_both
@@ -172,22 +175,31 @@ class MainWindow(QMainWindow):
             ("menu_session", "check_hq", "Ctrl+H", self.check_hq),
             ("menu_session", "sign_out", "Ctrl+Shift+O", self.sign_out),
             ("menu_session", "close_shift", "Ctrl+Shift+E", self.close_shift),
+            ("menu_session", "close_day", "Ctrl+Shift+D", self.close_day),
         ]
 
     # ---- the session ------------------------------------------------------------------
 
     def _on_signed_in(self, _clerk: Clerk) -> None:
-        def open_shift_if_needed(c: AppContext) -> QueueSnapshot:
-            if not c.queue.snapshot().shift_open:
-                c.queue.open_shift()
-            return c.queue.snapshot()
-
-        self.ops.run(open_shift_if_needed, success=self._queue_snapshot)
         self.menu_actions.set_signed_in(True)
         self.pages.setCurrentIndex(COUNTER_PAGE)
         self.idle.timer.start()
         self.focus_identity()
+        self.ops.query(lambda c: c.queue.snapshot(), success=self._open_shift_if_needed)
         self.ops.query(lambda c: c.instructions.pending(), success=self.visit.show_waiting)
+
+    def _open_shift_if_needed(self, snapshot: QueueSnapshot) -> None:
+        """No shift open for this clerk: count the float first (the dialog opens the shift)."""
+        self._queue_snapshot(snapshot)
+        if not snapshot.shift_open:
+            self.ops.query(lambda c: c.shifts.opening(), success=self._count_float)
+
+    def _count_float(self, opening: Opening) -> None:
+        dialog = ShiftOpenDialog(self, self.ops, self.lang, opening)
+        dialog.accepted.connect(
+            lambda: self.ops.query(lambda c: c.queue.snapshot(), success=self._queue_snapshot)
+        )
+        self.visit.show_dialog(dialog)
 
     def lock_screen(self, reason: str) -> None:
         if self.pages.currentIndex() == COUNTER_PAGE:
@@ -214,11 +226,15 @@ class MainWindow(QMainWindow):
         self.ops.run(lambda c: c.session.sign_out(), success=lambda _r: self._said("signed_out"))
 
     def close_shift(self) -> None:
-        def close(c: AppContext) -> None:
-            c.queue.close_shift()
-            c.session.sign_out()
+        """Count the drawer and close the shift (then sign out): the visit ends here."""
+        self._visit_ended()
+        self.visit.show_dialog(ShiftCloseDialog(self, self.ops, self.lang, self._shift_closed))
 
-        self.ops.run(close, success=lambda _r: self._said("shift_closed"))
+    def _shift_closed(self, _record: dict[str, object]) -> None:
+        self.ops.run(lambda c: c.session.sign_out(), success=lambda _r: self._said("shift_closed"))
+
+    def close_day(self) -> None:
+        self.visit.show_dialog(DayCloseDialog(self, self.ops, self.lang))
 
     def _show_sign_in(self) -> None:
         self.idle.timer.stop()

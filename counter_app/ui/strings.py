@@ -165,6 +165,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "إغلاق الوردية وتسجيل الخروج (Ctrl+Shift+E)",
         "Close shift and sign out (Ctrl+Shift+E)",
     ),
+    "close_day": ("إغلاق يوم العمل (Ctrl+Shift+D)", "Close the business day (Ctrl+Shift+D)"),
+    "shift_open_title": ("فتح الوردية: عد الفكة", "Open the shift: count the float"),
+    "shift_close_title": ("إغلاق الوردية: عد الدرج", "Close the shift: count the drawer"),
+    "day_close_title": ("إغلاق يوم العمل", "Close the business day"),
     "shift_closed": ("أُغلقت الوردية وتم تسجيل الخروج", "Shift closed and signed out"),
     "close_title": ("إغلاق الشباك", "Close the counter"),
     "close_with_shift": (

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from counter_app.domain.text import to_arabic_indic
 from counter_app.ui.main_window import MainWindow
+from counter_app.ui.screens.shift import ShiftOpenDialog
 from tests.gui.conftest import screenshot
 
 pytestmark = pytest.mark.gui
@@ -23,6 +24,25 @@ def sign_in(qtbot: QtBot, window: MainWindow, username: str, pin: str) -> None:
     assert window.sign_in.pin.hasFocus()
     qtbot.keyClicks(window.sign_in.pin, pin)
     qtbot.keyClick(window.sign_in.pin, Qt.Key.Key_Return)
+    count_float(qtbot, window)
+
+
+def count_float(qtbot: QtBot, window: MainWindow) -> None:
+    """Signed in with no shift open: the float dialog asks for the count. The drawer holds
+    what the last close left (the dialog starts from it): Ctrl+Enter opens the shift."""
+    settle(qtbot, window)
+    if window.pages.currentIndex() != 1 or window.shift_open:
+        return
+    qtbot.waitUntil(
+        lambda: window.shift_open or isinstance(window.visit.dialog, ShiftOpenDialog),
+        timeout=5000,
+    )
+    dialog = window.visit.dialog
+    if isinstance(dialog, ShiftOpenDialog):
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+        qtbot.keyClick(dialog.grid.first(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.shift_open, timeout=5000)
+        settle(qtbot, window)
 
 
 def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -65,7 +85,7 @@ def test_arabic_window_is_right_to_left_and_serves_a_citizen(
     qtbot.keyClicks(window.sign_in.pin, "1234")
     qtbot.keyClick(window.sign_in.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == 1, timeout=5000)
-    settle(qtbot, window)
+    count_float(qtbot, window)
     assert "منى عبد الرحمن" in window.status.clerk.text()
 
     # Queue panel first in reading order: on the right in Arabic.

@@ -118,7 +118,7 @@ def test_the_hall_display_shows_and_says_each_call_in_order(
     qtbot.waitExposed(display)
     try:
         qtbot.waitUntil(lambda: display.board is not None, timeout=5000)
-        ctx.queue.open_shift()
+        ctx.shifts.open_shift()
         for group in ("T", "C", "T", "P"):
             ctx.queue.issue_ticket(group, kiosk=True)
         for _ in range(3):  # three calls in quick succession

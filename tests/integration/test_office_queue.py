@@ -28,7 +28,7 @@ def clock() -> SimulatedClock:
 @pytest.fixture
 def ctx(tmp_path: Path, clock: SimulatedClock) -> AppContext:
     context = open_demo(tmp_path / "w", clock=clock)
-    context.queue.open_shift()
+    context.shifts.open_shift()
     yield context
     context.close()
 

@@ -58,7 +58,7 @@ def office(hq: RunningHq, tmp_path: Path) -> Iterator[dict[str, AppContext]]:
         "w3": office_window(tmp_path / "w3", 3, "window", port, hq),
     }
     for ctx in contexts.values():
-        ctx.queue.open_shift()
+        ctx.shifts.open_shift()
     yield contexts
     for ctx in contexts.values():
         ctx.close()

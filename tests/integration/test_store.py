@@ -65,7 +65,7 @@ def test_refused_input_changes_nothing(profile_dir: Path) -> None:
 
 def test_services_keep_the_chain_and_sequence_contiguous(profile_dir: Path) -> None:
     ctx = open_demo(profile_dir)
-    ctx.queue.open_shift()
+    ctx.shifts.open_shift()
     for _ in range(5):
         ctx.queue.issue_ticket()
     for _ in range(5):

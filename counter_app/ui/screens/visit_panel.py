@@ -141,6 +141,10 @@ class VisitPanel(Panel):
             )
         )
 
+    def show_dialog(self, dialog: QWidget) -> None:
+        """A screen of the window's own (shift, day close) shown like the visit's."""
+        self._show(dialog)
+
     def _show(self, dialog: QWidget) -> None:
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self._closed(dialog))  # type: ignore[attr-defined]

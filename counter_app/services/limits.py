@@ -1,0 +1,51 @@
+"""The office's limits, from HQ's users bundle (`limits`), with defaults for a window that
+has not heard from HQ: the cash difference a shift may close with unexplained, and the
+caps on what may wait unsynced (cash taken, certificates issued). The caps are carried and
+the unsynced figures computed; enforcing them at the counter is not built yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from counter_app.domain.cash import DEFAULT_TOLERANCE
+from counter_app.services.recorder import UnitOfWork
+from counter_app.services.sync import SyncService
+
+DEFAULT_CASH_CAP = 5_000_000  # EGP 50,000 of unsynced cash
+DEFAULT_CERTIFICATE_CAP = 200  # unsynced certificates
+
+
+@dataclass(frozen=True)
+class Limits:
+    cash_tolerance: int = DEFAULT_TOLERANCE
+    unsynced_cash_cap: int = DEFAULT_CASH_CAP
+    unsynced_certificates_cap: int = DEFAULT_CERTIFICATE_CAP
+    source: str = "default"  # or "hq"
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any] | None) -> Limits:
+        if not payload:
+            return cls()
+        return cls(
+            int(payload.get("cash_tolerance_piastres", DEFAULT_TOLERANCE)),
+            int(payload.get("unsynced_cash_cap_piastres", DEFAULT_CASH_CAP)),
+            int(payload.get("unsynced_certificates_cap", DEFAULT_CERTIFICATE_CAP)),
+            "hq",
+        )
+
+
+class LimitsService:
+    def __init__(self, uow: UnitOfWork, sync: SyncService) -> None:
+        self._uow = uow
+        self._sync = sync
+
+    def limits(self) -> Limits:
+        bundle = self._sync.bundle("users")
+        return Limits.from_payload(bundle.payload.get("limits") if bundle else None)
+
+    def unsynced(self, acked_seq: int) -> tuple[int, int]:
+        """Cash (piastres) and certificates taken that HQ does not hold yet."""
+        with self._uow.db.read() as tx:
+            cash, certificates = tx.payments.unsynced_figures(acked_seq)
+        return cash, certificates

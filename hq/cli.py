@@ -2,6 +2,7 @@
 
 hq-server [--db URL] [--key-file PATH] init
 hq-server office add CODE --name NAME [--name-ar NAME] --governorate GOV
+hq-server office limits CODE [--cash-tolerance EGP] [--cash-cap EGP] [--certificates-cap N]
 hq-server enroll-code OFFICE --window N [--hours H]
 hq-server user add USERNAME --role clerk|supervisor|admin --office CODE --name NAME
 hq-server workstation revoke ID
@@ -43,12 +44,26 @@ from hq.day_report import day_report, instruction_answers, render
 from hq.db import make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
+from hq.limits import set_office_limits
 from hq.queue_figures import office_day_figures
 from hq.requests import RequestDesk
 from hq.service import HqService
 from hq.settlement import Settlement
 
 ROLES = ("clerk", "supervisor", "admin")
+
+
+def _office_parser(office: Any) -> None:
+    add_office = office.add_parser("add")
+    add_office.add_argument("code")
+    add_office.add_argument("--name", required=True, help="the office's name in English")
+    add_office.add_argument("--name-ar", default="", help="the office's name in Arabic")
+    add_office.add_argument("--governorate", required=True)
+    limits = office.add_parser("limits", help="the office's cash tolerance and unsynced caps")
+    limits.add_argument("code")
+    limits.add_argument("--cash-tolerance", help="EGP a shift may close out unexplained")
+    limits.add_argument("--cash-cap", help="EGP of cash a window may hold unsynced")
+    limits.add_argument("--certificates-cap", type=int, help="certificates it may hold unsynced")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,12 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create the schema, the signing key and the catalogue")
-    office = sub.add_parser("office").add_subparsers(dest="action", required=True)
-    add_office = office.add_parser("add")
-    add_office.add_argument("code")
-    add_office.add_argument("--name", required=True, help="the office's name in English")
-    add_office.add_argument("--name-ar", default="", help="the office's name in Arabic")
-    add_office.add_argument("--governorate", required=True)
+    _office_parser(sub.add_parser("office").add_subparsers(dest="action", required=True))
     code = sub.add_parser("enroll-code", help="print a one-time enrolment code")
     code.add_argument("office")
     code.add_argument("--window", type=int, required=True)
@@ -211,8 +221,7 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
 
 def _office_admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "office":
-        service.add_office(args.code, args.name, args.governorate, args.name_ar)
-        print(f"office {args.code} added")
+        _office(service, args)
     elif args.command == "enroll-code":
         code = service.make_enroll_code(
             args.office, args.window, valid_for=timedelta(hours=args.hours)
@@ -255,6 +264,30 @@ def _office_admin(service: HqService, args: argparse.Namespace) -> int:
                 f"{alarm['kind']}: {alarm['detail']}"
             )
     return 0
+
+
+def _office(service: HqService, args: argparse.Namespace) -> None:
+    if args.action == "add":
+        service.add_office(args.code, args.name, args.governorate, args.name_ar)
+        print(f"office {args.code} added")
+        return
+    held = set_office_limits(
+        service.engine,
+        args.code,
+        cash_tolerance=_piastres(args.cash_tolerance),
+        cash_cap=_piastres(args.cash_cap),
+        certificates_cap=args.certificates_cap,
+    )
+    print(
+        f"office {args.code}: cash tolerance "
+        f"{Money(held['cash_tolerance_piastres']).format('en')}, unsynced cash cap "
+        f"{Money(held['unsynced_cash_cap_piastres']).format('en')}, unsynced certificates "
+        f"cap {held['unsynced_certificates_cap']}; windows receive them at their next sync"
+    )
+
+
+def _piastres(text: str | None) -> int | None:
+    return None if text is None else Money.parse(text).piastres
 
 
 def _load_adapter(spec: str) -> FinesAdapter:

@@ -256,3 +256,13 @@ mobile_links = Table(
     Column("linked_at", String(40), nullable=False),
     Column("workstation_id", String(64), nullable=False),
 )
+
+office_limits = Table(  # since h0005: the office's tolerance and caps, sent in its users bundle
+    "office_limits",
+    metadata,
+    Column("office_code", String(16), ForeignKey("offices.code"), primary_key=True),
+    Column("cash_tolerance_piastres", Integer, nullable=False),
+    Column("unsynced_cash_cap_piastres", Integer, nullable=False),
+    Column("unsynced_certificates_cap", Integer, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)

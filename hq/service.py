@@ -25,6 +25,7 @@ from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_n
 from hq import schema as t
 from hq.catalogue import latest, seed_default
 from hq.errors import HqError
+from hq.limits import office_limits
 from hq.requests import requests_bundle
 from hq.versions import add_instruction, bump
 from sync.protocol import (
@@ -453,6 +454,9 @@ class HqService:
                         )
                     ],
                 }
+                limits = office_limits(conn, ws.office_code)
+                if limits is not None:
+                    payload["limits"] = limits
             elif kind == "trust":
                 scope = "all"
                 payload = {

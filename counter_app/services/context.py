@@ -151,6 +151,7 @@ class AppContext:
             sync.after_pull.extend([requests.apply_statuses, requests.purge])
             queue, queue_host = make_queue(uow, bus, session, config, printing, catalogue, sync)
             terminal = config.devices.card_terminal
+            limits = LimitsService(uow, sync)
             visit = VisitService(
                 uow,
                 session,
@@ -162,8 +163,8 @@ class AppContext:
                 make_cash_drawer(config.devices.cash_drawer.backend),
                 terminal.timeout_s,
                 lanes,
+                limits,
             )
-            limits = LimitsService(uow, sync)
             day_close = DayCloseService(uow, session, sync, config, profile, clock)
             ctx = cls(
                 profile=profile,

@@ -1,19 +1,17 @@
 """The office's limits, from HQ's users bundle (`limits`), with defaults for a window that
 has not heard from HQ: the cash difference a shift may close with unexplained, and the
-caps on what may wait unsynced (cash taken, certificates issued). The caps are carried and
-the unsynced figures computed; enforcing them at the counter is not built yet."""
+caps on what may wait unsynced (cash taken, certificates issued). The visit checks the
+caps before it takes a payment (`VisitService.pay`); the status bar warns near them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from counter_app.domain.caps import DEFAULT_CASH_CAP, DEFAULT_CERTIFICATE_CAP, CapStanding
 from counter_app.domain.cash import DEFAULT_TOLERANCE
 from counter_app.services.recorder import UnitOfWork
 from counter_app.services.sync import SyncService
-
-DEFAULT_CASH_CAP = 5_000_000  # EGP 50,000 of unsynced cash
-DEFAULT_CERTIFICATE_CAP = 200  # unsynced certificates
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,11 @@ class LimitsService:
         bundle = self._sync.bundle("users")
         return Limits.from_payload(bundle.payload.get("limits") if bundle else None)
 
-    def unsynced(self, acked_seq: int) -> tuple[int, int]:
-        """Cash (piastres) and certificates taken that HQ does not hold yet."""
+    def standing(self) -> CapStanding:
+        """Cash (piastres) and certificates taken that HQ does not hold yet, with the caps."""
+        limits = self.limits()
         with self._uow.db.read() as tx:
-            cash, certificates = tx.payments.unsynced_figures(acked_seq)
-        return cash, certificates
+            cash, certificates = tx.payments.unsynced_figures(self._uow.acked_seq)
+        return CapStanding(
+            cash, limits.unsynced_cash_cap, certificates, limits.unsynced_certificates_cap
+        )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
+from counter_app.domain.caps import CapStanding
 from counter_app.domain.errors import InputError
 from counter_app.domain.journal import canonical_json
 from counter_app.domain.money import Money
@@ -69,6 +70,8 @@ class PaymentRequest:
     certificates: tuple[CertificateOrder, ...] = ()
     ticket: str = ""  # the queue ticket being served (its label), if any
     requests: tuple[RequestOrder, ...] = ()
+    # Beyond the unsynced caps: the supervisor who approved, and the figures they saw.
+    cap_approval: tuple[str, CapStanding] | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,18 @@ class PaymentService:
             )
         for order in request.certificates:
             check_sheet(rec, order.sheet_serial)
+        if request.cap_approval is not None:
+            supervisor, standing = request.cap_approval
+            rec.record(
+                "approval.granted",
+                {
+                    "action": "unsynced_cap",
+                    "payment": request.confirmation,
+                    "requested_by": clerk.username,
+                    **standing.as_payload(),
+                },
+                supervisor,
+            )
         number = int(rec.tx.fact(LAST_RECEIPT) or 0) + 1
         previous = bytes.fromhex(rec.tx.fact(LAST_CHAIN) or "00" * 8)
         tenders = [

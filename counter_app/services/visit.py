@@ -26,6 +26,7 @@ from counter_app.services.certificate_issue import CertificateOrder
 from counter_app.services.kinds.fines import FinesKind
 from counter_app.services.kinds.request import RequestOrder
 from counter_app.services.lanes import Lanes
+from counter_app.services.limits import LimitsService
 from counter_app.services.payment import (
     FineToPay,
     PaymentDone,
@@ -91,6 +92,7 @@ class VisitService:
         drawer: CashDrawer,
         card_timeout_s: float,
         lanes: Lanes,
+        limits: LimitsService,
     ) -> None:
         self._uow = uow
         self._session = session
@@ -105,6 +107,7 @@ class VisitService:
         # at its deadline (nothing is recorded) and holds up nothing else.
         self._terminal_lane = DeviceLane("card terminal")
         self._lanes = lanes
+        self._limits = limits
         self._lock = threading.Lock()
         self._paying: set[str] = set()
         self._settling: set[Future[list[Conflict]]] = set()
@@ -185,7 +188,11 @@ class VisitService:
 
     # ---- paying (online lane) ----------------------------------------------------------
 
-    def pay(self, request: PaymentRequest) -> PaymentOutcome:
+    def pay(
+        self, request: PaymentRequest, supervisor_username: str = "", supervisor_pin: str = ""
+    ) -> PaymentOutcome:
+        """Take the payment once. Beyond the unsynced caps it needs a supervisor's
+        credentials (refused with `unsynced_cap` without them, before any card is charged)."""
         with self._lock:
             if request.confirmation in self._paid:
                 return self._paid[request.confirmation]
@@ -199,6 +206,7 @@ class VisitService:
             with self._uow.db.read() as tx:
                 recorded = tx.payments.by_uuid(request.confirmation) is not None
             if not recorded:
+                request = self._within_caps(request, supervisor_username, supervisor_pin)
                 request = self._authorise(request)
             done = self._payments.record(request)
             prints: tuple[Future[PrintOutcome], ...] = ()
@@ -229,6 +237,19 @@ class VisitService:
 
     def close(self) -> None:
         self._terminal_lane.close()
+
+    def _within_caps(self, request: PaymentRequest, username: str, pin: str) -> PaymentRequest:
+        applied = settle(request.lines, list(request.tenders)).applied
+        cash = sum(amount.piastres for kind, amount in applied if kind == "cash")
+        standing = self._limits.standing().after(cash, len(request.certificates))
+        if not standing.beyond:
+            return request
+        if not username:
+            raise standing.refusal()
+        supervisor = self._session.check_credentials(username, pin, purpose="unsynced_cap")
+        clerk = self._session.require_clerk().username
+        self._checked_approver(supervisor, clerk, clerk, "unsynced_cap")
+        return replace(request, cap_approval=(supervisor.username, standing))
 
     def _submit_soon(self) -> None:
         """Requests go to HQ at the next sync: online, ask for it now."""

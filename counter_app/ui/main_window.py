@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.errors import InputError
 from counter_app.services.context import AppContext
-from counter_app.services.events import ClerkSignedOut, SessionLocked, StoreChanged
+from counter_app.services.events import (
+    ClerkSignedOut,
+    SessionLocked,
+    StoreChanged,
+    SyncStateChanged,
+)
+from counter_app.services.instructions import Instruction
 from counter_app.services.queue import QueueSnapshot
 from counter_app.services.session import Clerk
 from counter_app.services.shift import Opening
@@ -124,6 +130,7 @@ class MainWindow(QMainWindow):
     def _connect(self, ctx: AppContext) -> None:
         self.sign_in.signed_in.connect(self._on_signed_in)
         self.bridge.on(StoreChanged, self._store_changed)
+        self.bridge.on(SyncStateChanged, lambda _e: self._refresh_caps())
         self.bridge.on(ClerkSignedOut, lambda _e: self._show_sign_in())
         self.bridge.on(SessionLocked, lambda _e: self._show_locked())
         app = QApplication.instance()
@@ -186,7 +193,22 @@ class MainWindow(QMainWindow):
         self.idle.timer.start()
         self.focus_identity()
         self.ops.query(lambda c: c.queue.snapshot(), success=self._open_shift_if_needed)
-        self.ops.query(lambda c: c.instructions.pending(), success=self.visit.show_waiting)
+        self._refresh_inbox(announce=True)
+        self._refresh_caps()
+
+    def _refresh_inbox(self, *, announce: bool) -> None:
+        """The status bar's instruction badge; `announce` also says so in the band."""
+
+        def show(pending: list[Instruction]) -> None:
+            self.status.show_instructions(len(pending))
+            if announce:
+                self.visit.show_waiting(pending)
+
+        self.ops.query(lambda c: c.instructions.pending(), success=show)
+
+    def _refresh_caps(self) -> None:
+        if self.at_counter():
+            self.ops.query(lambda c: c.limits.standing(), success=self.status.show_caps)
 
     def _open_shift_if_needed(self, snapshot: QueueSnapshot) -> None:
         """No shift open for this clerk: count the float first (the dialog opens the shift)."""
@@ -258,7 +280,11 @@ class MainWindow(QMainWindow):
         if self.pages.currentIndex() == COUNTER_PAGE and change.touches("ticket.", "shift."):
             self.ops.query(lambda c: c.queue.snapshot(), success=self._queue_snapshot)
         if self.pages.currentIndex() == COUNTER_PAGE and change.touches("bundle.applied"):
-            self.ops.query(lambda c: c.instructions.pending(), success=self.visit.show_waiting)
+            self._refresh_inbox(announce=True)
+        elif self.pages.currentIndex() == COUNTER_PAGE and change.touches("instruction"):
+            self._refresh_inbox(announce=False)
+        if change.touches("payment.", "bundle.applied"):
+            self._refresh_caps()
 
     def _queue_snapshot(self, snapshot: QueueSnapshot) -> None:
         self.shift_open = snapshot.shift_open

@@ -12,6 +12,8 @@ from datetime import datetime
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from counter_app.domain.business_time import cairo_local
+from counter_app.domain.caps import CapStanding
+from counter_app.domain.money import Money
 from counter_app.domain.text import to_arabic_indic
 from counter_app.services.events import (
     ClerkSignedIn,
@@ -43,11 +45,27 @@ class CounterStatusBar(QStatusBar):
         self.clock = named(QLabel(), "status_clock")
         self.clock.setStyleSheet(BAD)
         self.clock.hide()
+        # Near an unsynced cap, and HQ's instructions waiting: shown only when they are so.
+        self.caps = named(QLabel(), "status_caps")
+        self.caps.setStyleSheet(BAD)
+        self.caps.hide()
+        self.instructions = named(QLabel(), "status_instructions")
+        self.instructions.setStyleSheet(
+            "background: #b00020; color: white; font-weight: bold; border-radius: 8px;"
+        )
+        self.instructions.hide()
         # The link state takes the stretchable side, so a long state never pushes the
         # printer and clerk off the bar; those keep their place as permanent widgets.
         self.connection.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.connection, 1)
-        for label in (self.clock, self.waiting, self.printer, self.clerk):
+        for label in (
+            self.instructions,
+            self.caps,
+            self.clock,
+            self.waiting,
+            self.printer,
+            self.clerk,
+        ):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
         self.show_printer(DeviceState.UNKNOWN)
@@ -108,6 +126,38 @@ class CounterStatusBar(QStatusBar):
 
     def show_waiting(self, count: int) -> None:
         self.waiting.setText(tr("status_waiting", self._lang, n=count))
+
+    def show_instructions(self, count: int) -> None:
+        """The inbox badge: how many of HQ's instructions wait for the clerk's answer."""
+        self.instructions.setText(tr("status_instructions", self._lang, n=count))
+        self.instructions.setVisible(count > 0)
+
+    def show_caps(self, standing: CapStanding) -> None:
+        """From 80% of a cap the clerk sees how close the window is, and what to do."""
+        parts = []
+        if standing.cash_near:
+            cash, cap = Money(standing.cash), Money(standing.cash_cap)
+            parts.append(
+                tr(
+                    "status_caps_cash",
+                    self._lang,
+                    cash=cash.format(self._lang),
+                    cap=cap.format(self._lang),
+                )
+            )
+        if standing.certificates_near:
+            parts.append(
+                tr(
+                    "status_caps_certificates",
+                    self._lang,
+                    n=standing.certificates,
+                    cap=standing.certificates_cap,
+                )
+            )
+        if parts:
+            parts.append(tr("status_caps_sync", self._lang))
+        self.caps.setText(" - ".join(parts))
+        self.caps.setVisible(bool(parts))
 
     def show_printer(self, state: DeviceState) -> None:
         text = tr(f"printer_{state.value}", self._lang)

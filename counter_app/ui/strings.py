@@ -292,6 +292,16 @@ _TEXT: dict[str, tuple[str, str]] = {
         "تعليمات من المركز تنتظر ردك ({n}): Ctrl+Shift+I",
         "Instructions from HQ wait for your answer ({n}): Ctrl+Shift+I",
     ),
+    "status_instructions": ("✉ تعليمات: {n}", "✉ Instructions: {n}"),
+    "status_caps_cash": (
+        "نقدية لم تصل المركز {cash} من حد {cap}",
+        "Cash HQ has not seen: {cash} of the {cap} cap",
+    ),
+    "status_caps_certificates": (
+        "شهادات لم تصل المركز {n} من حد {cap}",
+        "Certificates HQ has not seen: {n} of the {cap} cap",
+    ),
+    "status_caps_sync": ("زامن (F9)", "sync (F9)"),
     "no_instructions": ("لا توجد تعليمات تنتظر الرد", "No instruction waits for an answer"),
     "locked_title": ("الشاشة مقفلة", "Screen locked"),
     "locked_hint": (

@@ -313,6 +313,9 @@ def test_journey_fines_receipt_certificate_offline_and_back(
 
         # The clerk sees HQ's instruction, reads it and accepts it: journaled for HQ.
         qtbot.waitUntil(lambda: "Ctrl+Shift+I" in window.messages.text(), timeout=5000)
+        badge = window.status.instructions
+        qtbot.waitUntil(badge.isVisible, timeout=5000)  # the inbox's badge on the status bar
+        assert badge.text().endswith("1" if lang == "en" else "١")
         shot(window, f"journey-13-instruction-waiting-{lang}")
         key(
             qtbot,
@@ -329,6 +332,7 @@ def test_journey_fines_receipt_certificate_offline_and_back(
         back_at_counter(qtbot, window)
         settle(qtbot, window)
         assert ctx.instructions.pending() == []
+        qtbot.waitUntil(lambda: not badge.isVisible(), timeout=5000)
         with ctx.db.read() as tx:
             accepted = [e for e in tx.journal.entries() if e.entry_type == "instruction.accepted"]
         assert accepted and "refund" in accepted[-1].payload

@@ -5,6 +5,7 @@ operation on the closed day refused."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,12 +13,14 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from counter_app.services.limits import Limits
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.screens.day_close import DayCloseDialog
 from counter_app.ui.screens.shift import ShiftCloseDialog, ShiftOpenDialog
-from tests.gui.test_journey import dialog, press, shot, typed
+from counter_app.ui.screens.tender import TenderDialog
+from tests.gui.test_journey import back_at_counter, dialog, press, shot, typed
 from tests.gui.test_main_window import settle
-from tests.gui.test_payment_rules import CTRL_SHIFT, paid_in_cash
+from tests.gui.test_payment_rules import CTRL_SHIFT, a_fee_in_the_visit, paid_in_cash
 from tests.gui.test_visit_and_session import key
 
 pytestmark = pytest.mark.gui
@@ -128,3 +131,63 @@ def test_a_shift_from_float_to_a_short_count_and_the_day_closed(
     press(qtbot, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(lambda: opening.messages.kind == "error", timeout=5000)
     assert "أُغلق يوم العمل" in opening.messages.text() and not window.shift_open
+
+
+def test_near_the_unsynced_cap_the_bar_warns_and_beyond_it_a_supervisor_approves(
+    qtbot: QtBot, counter_window: Callable[[str], MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = counter_window("ar")
+    # The office's caps as HQ's users bundle would set them: EGP 30 of unsynced cash.
+    capped = Limits(unsynced_cash_cap=3000, unsynced_certificates_cap=50, source="hq")
+    monkeypatch.setattr(window.ctx.limits, "limits", lambda: capped)
+    sign_in_and_count(qtbot, window, {20000: "1"})
+    assert not window.status.caps.isVisible()
+    paid_in_cash(qtbot, window)  # EGP 25 of 30: past 80%, the bar warns
+    qtbot.waitUntil(window.status.caps.isVisible, timeout=5000)
+    assert "٣٠" in window.status.caps.text() and "F9" in window.status.caps.text()
+
+    receipts = paid_count(window)
+    a_fee_in_the_visit(window)  # another EGP 25 would make 50: beyond the cap
+    key(qtbot, window, Qt.Key.Key_F8)
+    tender = dialog(qtbot, window, TenderDialog)
+    assert isinstance(tender, TenderDialog)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tender.messages.kind == "error", timeout=10000)
+    assert "المشرف" in tender.messages.text() and "supervisor" in tender.messages.text()
+    assert tender.supervisor.isVisible() and tender.supervisor.hasFocus()
+    assert paid_count(window) == receipts  # refused: nothing taken
+    shot(window, "cap-beyond-ar")
+    typed(qtbot, "mona")  # the clerk cannot approve their own payment
+    press(qtbot, Qt.Key.Key_Return)
+    typed(qtbot, "1234")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "مشرف" in tender.messages.text() and not tender.paying, timeout=10000)
+    assert paid_count(window) == receipts
+    tender.supervisor.clear()
+    tender.supervisor.setFocus()
+    typed(qtbot, "ahmed")
+    press(qtbot, Qt.Key.Key_Return)
+    typed(qtbot, "9876")
+    press(qtbot, Qt.Key.Key_Return)
+    back_at_counter(qtbot, window, timeout=20000)
+    settle(qtbot, window)
+    assert paid_count(window) == receipts + 1
+    with window.ctx.db.read() as tx:
+        entries = list(tx.journal.entries())
+    approvals = [e for e in entries if e.entry_type == "approval.granted"]
+    refused = [e for e in entries if e.entry_type == "approval.refused"]
+    granted = json.loads(approvals[-1].payload)
+    assert approvals[-1].clerk == "ahmed" and granted["action"] == "unsynced_cap"
+    assert (granted["unsynced_cash_piastres"], granted["unsynced_cash_cap_piastres"]) == (
+        5000,
+        3000,
+    )
+    assert json.loads(refused[-1].payload)["action"] == "unsynced_cap"
+    # The approval and the payment it allowed are one transaction, approval first.
+    assert entries[entries.index(approvals[-1]) + 1].entry_type == "payment.recorded"
+    shot(window, "cap-approved-ar")
+
+
+def paid_count(window: MainWindow) -> int:
+    with window.ctx.db.read() as tx:
+        return int(tx.fact("receipt.last_number") or 0)

@@ -9,15 +9,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from counter_app.cli import main
-from counter_app.domain.cash import CashCount
+from counter_app.domain.cash import DEFAULT_TOLERANCE, CashCount
 from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
 from counter_app.domain.visit import Tender, VisitLine
 from counter_app.services.clock import SimulatedClock
 from counter_app.services.context import AppContext
 from counter_app.services.recorder import DayClosed
+from hq import schema as hq_tables
+from hq.cli import main as hq_main
 from hq.day_report import day_report, instruction_answers
 from tests.helpers import open_demo
 from tests.integration.test_sync import simulated_window
@@ -166,3 +169,57 @@ def test_close_offline_then_confirmed_and_hq_equals_the_window(
     assert answers[first.id]["answer"] == "accepted"
     assert answers[second.id]["answer"] == "disputed"
     assert answers[second.id]["note"] == "already refunded on Monday"
+
+
+def test_hq_sets_the_caps_and_the_window_holds_to_them(
+    hq: RunningHq, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx = open_demo(tmp_path / "w", clock=SimulatedClock(datetime.now(UTC)))
+    try:
+        ctx.sync.enroll(hq.url, hq.enroll_code())
+        admin = ["--db", hq.db_url, "--key-file", str(hq.key_file), "office", "limits"]
+        assert hq_main([*admin, "ASW-0101", "--certificates-cap", "0"]) == 2  # refused
+        assert "out of bounds" in capsys.readouterr().err
+        assert hq_main([*admin, "NOWHERE", "--cash-cap", "30"]) == 2
+        assert hq_main([*admin, "ASW-0101", "--cash-cap", "30", "--certificates-cap", "5"]) == 0
+        assert "EGP 30.00" in capsys.readouterr().out
+        assert ctx.limits.limits().source == "default"  # until the window syncs
+        ctx.sync.sync_once()
+        limits = ctx.limits.limits()
+        assert (limits.source, limits.unsynced_cash_cap, limits.unsynced_certificates_cap) == (
+            "hq",
+            3000,
+            5,
+        )
+        assert limits.cash_tolerance == DEFAULT_TOLERANCE  # not set at HQ: the default
+
+        ctx.shifts.open_shift(CashCount.of({}))
+        served_one(ctx, 2500)
+        assert ctx.limits.standing().near and not ctx.limits.standing().beyond
+        ctx.visit.add([VisitLine("traffic_fines", "رسم", "Fee", Money(2500))])
+        request = ctx.visit.request([Tender("cash", Money(2500))])
+        with pytest.raises(InputError) as beyond:
+            ctx.visit.pay(request)
+        assert beyond.value.code == "unsynced_cap" and "EGP 50.00" in beyond.value.message_en
+        with pytest.raises(InputError):
+            ctx.visit.pay(request, "ahmed", "0000")  # a wrong PIN approves nothing
+        outcome = ctx.visit.pay(request, "ahmed", "9876")
+        assert not outcome.done.replayed
+        ctx.visit.clear()
+        ctx.sync.sync_once()
+        # HQ holds the approval, by the supervisor, with the figures the window saw.
+        with hq.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    hq_tables.journal_entries.c.clerk, hq_tables.journal_entries.c.payload
+                ).where(hq_tables.journal_entries.c.entry_type == "approval.granted")
+            ).all()
+        approvals = [(clerk, json.loads(p)) for clerk, p in rows]
+        assert [(c, p["action"], p["unsynced_cash_piastres"]) for c, p in approvals] == [
+            ("ahmed", "unsynced_cap", 5000)
+        ]
+        # Synced, the window holds nothing HQ has not seen: the next payment needs nobody.
+        assert not ctx.limits.standing().near
+        served_one(ctx, 2500)
+    finally:
+        ctx.close()

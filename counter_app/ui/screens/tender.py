@@ -2,7 +2,9 @@
 computed by the domain), bank card (the simulated terminal charges it; with the bank's
 standalone terminal the clerk types the approval code it printed), prepaid service card
 (HQ authorises it online), or several at once. One Enter, one payment: the confirm
-button is spent on the first press, and the visit's confirmation is paid only once."""
+button is spent on the first press, and the visit's confirmation is paid only once.
+A payment that would take the window beyond its unsynced caps is refused with the
+figures, and the dialog then asks for a supervisor's username and PIN in place."""
 
 from __future__ import annotations
 
@@ -56,6 +58,19 @@ class TenderDialog(ScreenDialog):
         form.addRow(tr("prepaid_amount", lang), self.prepaid)
         form.addRow(tr("prepaid_number", lang), self.prepaid_number)
         self.layout_.addLayout(form)
+        self.supervisor = named(QLineEdit(), "tender_supervisor")
+        self.supervisor_pin = named(QLineEdit(), "tender_supervisor_pin")
+        self.supervisor_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.approval_form = QFormLayout()
+        self.approval_form.addRow(tr("supervisor", lang), self.supervisor)
+        self.approval_form.addRow(tr("pin", lang), self.supervisor_pin)
+        for field in (self.supervisor, self.supervisor_pin):
+            field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            field.hide()
+            self.approval_form.labelForField(field).hide()
+        self.supervisor.returnPressed.connect(self.supervisor_pin.setFocus)
+        self.supervisor_pin.returnPressed.connect(self.pay)
+        self.layout_.addLayout(self.approval_form)
         self.change = named(QLabel(), "tender_change")
         self.change.setStyleSheet("font-size: 18pt; font-weight: bold; color: #1b4d2b;")
         self.layout_.addWidget(self.change)
@@ -111,8 +126,12 @@ class TenderDialog(ScreenDialog):
             return
         self.paying = True
         self.confirm.setEnabled(False)
+        username, pin = self.supervisor.text(), self.supervisor_pin.text()
         self.ops.online(
-            "paying", lambda c: c.visit.pay(request), success=self._done, failure=self._refused
+            "paying",
+            lambda c: c.visit.pay(request, username, pin),
+            success=self._done,
+            failure=self._refused,
         )
 
     def cancel_online(self) -> None:
@@ -133,6 +152,17 @@ class TenderDialog(ScreenDialog):
         self.paying = False
         self.confirm.setEnabled(True)
         self.show_error(error)
+        if error.code == "unsynced_cap" or self.supervisor.isVisible():
+            self._ask_supervisor()
+
+    def _ask_supervisor(self) -> None:
+        """Beyond a cap: the supervisor types their own username and PIN here."""
+        for field in (self.supervisor, self.supervisor_pin):
+            field.show()
+            self.approval_form.labelForField(field).show()
+        self.supervisor_pin.clear()
+        target = self.supervisor_pin if self.supervisor.text() else self.supervisor
+        target.setFocus()
 
     def _done(self, outcome: PaymentOutcome) -> None:
         self.accept()

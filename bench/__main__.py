@@ -3,6 +3,7 @@
 import logging
 
 from bench import (
+    day_close,
     hq_ingest,
     journal,
     journey,
@@ -25,3 +26,4 @@ queue.run()
 sync_link.run()
 printing.run()
 hq_ingest.run()
+day_close.run()

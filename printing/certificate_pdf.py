@@ -39,7 +39,7 @@ class Registration:
 
 
 @cache
-def _fonts() -> tuple[str, str]:
+def amiri_fonts() -> tuple[str, str]:
     for name, file in (("Amiri", "Amiri-Regular.ttf"), ("Amiri-Bold", "Amiri-Bold.ttf")):
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(fonts_dir() / file)))
@@ -53,7 +53,7 @@ class _Sheet:
         self.canvas = canvas
         self.dx = registration.offset_x_mm * mm
         self.dy = registration.offset_y_mm * mm
-        self.regular, self.bold = _fonts()
+        self.regular, self.bold = amiri_fonts()
 
     def _xy(self, x_mm: float, y_mm: float) -> tuple[float, float]:
         return x_mm * mm + self.dx, PAGE_HEIGHT - y_mm * mm - self.dy

@@ -20,8 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 from counter_app.domain.cash import TENDER_NAMES
 from counter_app.domain.money import Money
 from counter_app.domain.text import to_arabic_indic
-from printing.certificate_pdf import _fonts
-from printing.raster import _Paper
+from printing.certificate_pdf import amiri_fonts
+from printing.raster import Paper
 from printing.shaping import visual
 
 Section = tuple[str, list[tuple[str, str]]]
@@ -218,7 +218,7 @@ def day_report_text(report: dict[str, Any], lang: str) -> str:
 
 def render_day_summary(report: dict[str, Any], width: int) -> Image.Image:
     """The thermal summary: Arabic, marked plainly unless HQ has confirmed the day."""
-    paper = _Paper(width)
+    paper = Paper(width)
     paper.text(report["office_ar"], bold=True, align="center")
     paper.text("تقرير نهاية اليوم", size=1.2, bold=True, align="center")
     if not report["closed_and_confirmed"]:
@@ -246,7 +246,7 @@ class _Page:
     def __init__(self, canvas: Canvas, lang: str) -> None:
         self.c = canvas
         self.lang = lang
-        self.regular, self.bold = _fonts()
+        self.regular, self.bold = amiri_fonts()
         self.y = H - MARGIN
 
     def need(self, height: float) -> None:

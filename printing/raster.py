@@ -34,7 +34,7 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(fonts_dir() / name), size, layout_engine=ImageFont.Layout.BASIC)
 
 
-class _Paper:
+class Paper:
     """A roll of paper of a fixed width; lines are added top to bottom."""
 
     def __init__(self, width: int) -> None:
@@ -114,7 +114,7 @@ def _when(moment: datetime) -> str:
 
 
 def render_receipt(receipt: Receipt, width: int) -> Image.Image:
-    paper = _Paper(width)
+    paper = Paper(width)
     if receipt.copy_number:
         paper.text(f"نسخة / COPY {receipt.copy_number}", size=1.3, bold=True, align="center")
     paper.text(receipt.office_ar, size=1.2, bold=True, align="center")
@@ -149,7 +149,7 @@ def render_receipt(receipt: Receipt, width: int) -> Image.Image:
     return paper.finish()
 
 
-def _tenders(paper: _Paper, receipt: Receipt) -> None:
+def _tenders(paper: Paper, receipt: Receipt) -> None:
     """How the total was paid, the cash received and the change (or, voided, handed back)."""
     if receipt.tenders:
         for tender in receipt.tenders:
@@ -171,7 +171,7 @@ def _tenders(paper: _Paper, receipt: Receipt) -> None:
 
 
 def render_request_slip(slip: RequestSlip, width: int) -> Image.Image:
-    paper = _Paper(width)
+    paper = Paper(width)
     if slip.copy_number:
         paper.text(f"نسخة / COPY {slip.copy_number}", size=1.3, bold=True, align="center")
     paper.text(slip.office_ar, size=1.2, bold=True, align="center")
@@ -206,7 +206,7 @@ def render_request_slip(slip: RequestSlip, width: int) -> Image.Image:
 
 
 def render_ticket(ticket: QueueTicket, width: int) -> Image.Image:
-    paper = _Paper(width)
+    paper = Paper(width)
     paper.text(ticket.office_ar, bold=True, align="center")
     paper.text("رقم الدور", align="center")
     shown = to_arabic_indic(str(ticket.number))
@@ -229,7 +229,7 @@ def render_ticket(ticket: QueueTicket, width: int) -> Image.Image:
 
 def render_day_report(report: DayReport, width: int) -> Image.Image:
     """The end-of-day summary for the window, marked unsynced until HQ holds the day."""
-    paper = _Paper(width)
+    paper = Paper(width)
     paper.text(report.office_ar, bold=True, align="center")
     paper.text("تقرير نهاية اليوم", size=1.2, bold=True, align="center")
     if not report.synced:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from counter_app.domain.errors import BilingualError
+from counter_app.domain.text import to_arabic_indic
 from counter_app.services.clock import Clock
 from counter_app.services.config import CounterConfig
 from counter_app.services.journal_check import verify_journal
@@ -273,7 +274,7 @@ class DayCloseService:
         if state.waiting:
             raise CloseFailed(
                 "sync",
-                f"{state.waiting} قيدًا لم يصل إلى المركز بعد",
+                f"{to_arabic_indic(str(state.waiting))} قيدًا لم يصل إلى المركز بعد",
                 f"{state.waiting} entries have not reached HQ yet",
             )
         say("confirmed", 1, 1)

@@ -38,7 +38,6 @@ class Opening:
     expected: int  # what the previous close left in the drawer
     previous_count: dict[int, int]  # its count by denomination, to start from
     previous_clerk: str
-    open_clerk: str  # a shift already open at this drawer ("" if none)
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,12 @@ class ShiftService:
     def opening(self) -> Opening:
         with self._uow.db.read() as tx:
             previous = tx.shifts.last_closed()
-            held = tx.shifts.open_shifts()
         record = previous.close_record if previous and previous.close_record else {}
         count = CashCount.from_payload(record.get("count", {}))
         return Opening(
             expected=count.total,
             previous_count=dict(count.pieces),
             previous_clerk=previous.clerk if previous else "",
-            open_clerk=held[0].clerk if held else "",
         )
 
     def is_open(self) -> bool:
@@ -199,8 +196,9 @@ class ShiftService:
                         "total": total,
                     }
                 )
-        movements = [Movement(s, a, r) for s, a, r, _n in tx.shifts.movements(shift_id)]
-        for s, a, r, n in tx.shifts.movements(shift_id):
+        held = tx.shifts.movements(shift_id)
+        movements = [Movement(s, a, r) for s, a, r, _n in held]
+        for s, a, r, n in held:
             details["cash"].append({"movement": r, "seq": s, "amount": a, "note": n})
         rows = tender_table(shift.float_piastres, taken, voids, movements, counted)
         tolerance = self._limits.limits().cash_tolerance

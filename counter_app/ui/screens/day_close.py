@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from counter_app.domain.errors import BilingualError
+from counter_app.domain.text import to_arabic_indic
 from counter_app.services.context import AppContext
 from counter_app.services.day_close import STEP_NAMES, STEPS, DayCloseState, describe
 from counter_app.ui.ops import OpRunner
@@ -110,7 +111,8 @@ class DayCloseDialog(ScreenDialog):
             text += "\n" + reason
         if state.waiting:
             text += self._t(
-                f"\n{state.waiting} قيدًا في انتظار المركز", f"\n{state.waiting} entries wait for HQ"
+                f"\n{to_arabic_indic(str(state.waiting))} قيدًا في انتظار المركز",
+                f"\n{state.waiting} entries wait for HQ",
             )
         self.status.setText(text)
         colour = {"confirmed": "#1b5e20", "failed": "#b00020"}.get(state.status, "#8a5a00")

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hq.agencies.civil import CivilRegistry, SimulatedCivilRegistry
 from hq.agencies.fines import FinesAdapter
@@ -25,6 +26,7 @@ from hq.api import requests as request_routes
 from hq.api.auth import Authenticated
 from hq.day_report import day_report
 from hq.errors import HqError
+from hq.guard import Guard
 from hq.otp import MobileLinking
 from hq.requests import RequestDesk
 from hq.service import HqService
@@ -50,7 +52,15 @@ def _decompress(body: bytes, encoding: str) -> bytes:
         data = body
     elif encoding == "gzip":
         inflater = zlib.decompressobj(wbits=31)
-        data = inflater.decompress(body, MAX_BATCH_BYTES + 1)
+        try:
+            data = inflater.decompress(body, MAX_BATCH_BYTES + 1)
+        except zlib.error as exc:
+            raise HqError(
+                "malformed",
+                "الدفعة المضغوطة تالفة.",
+                "The gzip body is damaged or not gzip.",
+                status=400,
+            ) from exc
         if inflater.unconsumed_tail or len(data) > MAX_BATCH_BYTES:
             raise HqError(
                 "malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413
@@ -62,6 +72,13 @@ def _decompress(body: bytes, encoding: str) -> bytes:
     if len(data) > MAX_BATCH_BYTES:
         raise HqError("malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413)
     return data
+
+
+_HTTP_REASONS = {
+    400: ("malformed", "الطلب ليس بصيغة البروتوكول."),
+    404: ("not_found", "لا يوجد هذا المسار."),
+    405: ("method_not_allowed", "هذه الطريقة غير مسموحة لهذا المسار."),
+}
 
 
 def create_app(
@@ -95,6 +112,34 @@ def create_app(
                 "reason": "malformed",
                 "message_en": f"The request is not valid: {where}: {first.get('msg', '')}",
                 "message_ar": "الطلب ليس بصيغة البروتوكول.",
+                "acked_seq": None,
+            },
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """FastAPI's own refusals (a body it cannot parse, no such route, wrong method) in
+        the protocol's shape."""
+        reason, ar = _HTTP_REASONS.get(exc.status_code, ("refused", "رُفض الطلب."))
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={
+                "reason": reason,
+                "message_en": str(exc.detail),
+                "message_ar": ar,
+                "acked_seq": None,
+            },
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(RecursionError)
+    async def nested_too_deep(_request: Request, _exc: RecursionError) -> JSONResponse:
+        return JSONResponse(
+            status_code=400,
+            content={
+                "reason": "malformed",
+                "message_en": "The request's JSON is nested too deep.",
+                "message_ar": "تداخل JSON في الطلب أعمق من المسموح.",
                 "acked_seq": None,
             },
         )
@@ -136,7 +181,7 @@ def create_app(
         body = _decompress(await request.body(), request.headers.get("content-encoding", ""))
         try:
             batch = PushBatch.model_validate(json.loads(body))
-        except (ValueError, ValidationError) as exc:
+        except (ValueError, ValidationError, RecursionError) as exc:
             raise HqError(
                 "malformed",
                 "الدفعة ليست بصيغة البروتوكول.",
@@ -183,4 +228,5 @@ def create_app(
         with service.engine.connect() as conn:
             return day_report(conn, day, ws.office_code)
 
+    app.add_middleware(Guard)
     return app

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_name
 from hq import schema as t
 from hq.catalogue import latest, seed_default
+from hq.checks import check_office, check_public_key, check_window
 from hq.errors import HqError
 from hq.limits import office_limits
 from hq.requests import requests_bundle
@@ -84,6 +85,7 @@ class HqService:
     # ---- administration -----------------------------------------------------------------
 
     def add_office(self, code: str, name: str, governorate: str, name_ar: str = "") -> None:
+        check_office(code, name, name_ar, governorate)
         with self.engine.begin() as conn:
             conn.execute(
                 insert(t.offices).values(
@@ -96,6 +98,7 @@ class HqService:
             )
 
     def make_enroll_code(self, office: str, window: int, *, valid_for: timedelta) -> str:
+        check_window(window)
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
         expires = datetime.now(UTC) + valid_for
         with self.engine.begin() as conn:
@@ -156,6 +159,7 @@ class HqService:
     # ---- enrolment and authentication ----------------------------------------------------
 
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        check_public_key(request.public_key)
         code_hash = _hash_secret(_normalise_code(request.code))
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
@@ -196,6 +200,17 @@ class HqService:
                     "مفتاح هذه المحطة أُلغي.",
                     "This workstation key has been revoked.",
                     status=403,
+                )
+            in_use = conn.execute(
+                select(t.workstations.c.id).where(t.workstations.c.public_key == request.public_key)
+            ).first()
+            if in_use is not None:
+                raise HqError(
+                    "key_in_use",
+                    "هذا المفتاح العام لمحطة أخرى مسجلة؛ لم يُستخدم الرمز.",
+                    "This public key belongs to another enrolled workstation; the code "
+                    "is still unused.",
+                    status=409,
                 )
             workstation_id = workstation_name(row.office_code, row.window)
             if self._find_workstation(conn, workstation_id) is not None:
@@ -410,7 +425,7 @@ class HqService:
         for name in WIRE_FIELDS:
             value = entry[name]
             ok = (
-                isinstance(value, int) and not isinstance(value, bool)
+                isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
                 if name in ints
                 else isinstance(value, str)
             )

@@ -1,0 +1,190 @@
+"""What stands between the network and HQ's routes: a cap on every request body before a
+byte of it is kept, and a rate per caller. Every refusal is a 4xx in the protocol's error
+shape; nothing a request sends can make HQ hold more than its route's cap.
+
+- Bodies: a declared `Content-Length` beyond the route's cap is refused at once (413), the
+  body unread. A body without one (chunked) is read up to the cap and refused past it; what
+  passes is handed on as it came.
+- Rates: a token bucket per caller and kind of route (enrolment per client address, since
+  it carries no token; everything else per bearer token). Past it, 429 with `Retry-After`;
+  the window's client already backs off on 429.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from sync.protocol import MAX_BATCH_BYTES, MAX_PHOTO_BYTES, TIME_HEADER, utc_now_text
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+SMALL_BODY = 64 * 1024  # enrolment, settlement, prepaid: a few hundred bytes in practice
+# A request with an ID card photo (base64) and its fields.
+REQUEST_BODY = MAX_PHOTO_BYTES * 4 // 3 + 64 * 1024
+
+
+def body_cap(path: str) -> int:
+    """The most a request to `path` may send (bytes on the wire)."""
+    if path == "/v1/journal":
+        return MAX_BATCH_BYTES
+    if path.startswith("/v1/requests"):
+        return REQUEST_BODY
+    return SMALL_BODY
+
+
+@dataclass(frozen=True)
+class Rate:
+    per_second: float
+    burst: int
+
+
+# Enrolment codes are 10 characters from 31: guessing is what the rate stops. A window's
+# own traffic is a sync a minute, a few inquiries a visit; the burst covers a busy hour's
+# catch-up after an outage (batches of 1,000 entries).
+RATES = {
+    "enroll": Rate(per_second=0.2, burst=10),
+    "fines": Rate(per_second=2.0, burst=20),
+    "window": Rate(per_second=20.0, burst=200),
+}
+
+
+def rate_kind(path: str) -> str:
+    if path == "/v1/enroll":
+        return "enroll"
+    if path.startswith("/v1/fines") and not path.startswith("/v1/fines/settle"):
+        return "fines"
+    return "window"
+
+
+class Buckets:
+    """Token buckets by (kind, caller); buckets idle long enough to be full are dropped."""
+
+    def __init__(self, rates: dict[str, Rate], clock: Callable[[], float] = time.monotonic):
+        self._rates = rates
+        self._clock = clock
+        self._held: dict[tuple[str, str], tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, kind: str, caller: str) -> float:
+        """0 when the request may go on; otherwise the seconds until it may."""
+        rate = self._rates[kind]
+        now = self._clock()
+        with self._lock:
+            tokens, since = self._held.get((kind, caller), (float(rate.burst), now))
+            tokens = min(float(rate.burst), tokens + (now - since) * rate.per_second)
+            if tokens < 1:
+                self._held[(kind, caller)] = (tokens, now)
+                return (1 - tokens) / rate.per_second
+            self._held[(kind, caller)] = (tokens - 1, now)
+            if len(self._held) > 100_000:
+                self._forget(now)
+        return 0.0
+
+    def _forget(self, now: float) -> None:
+        for key, (tokens, since) in list(self._held.items()):
+            rate = self._rates[key[0]]
+            if tokens + (now - since) * rate.per_second >= rate.burst:
+                del self._held[key]
+
+
+def _caller(scope: Scope, kind: str) -> str:
+    if kind != "enroll":
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                return "token:" + bytes(value).decode("latin-1")[-64:]
+    client = scope.get("client") or ("?", 0)
+    return f"address:{client[0]!s}"
+
+
+async def _refuse(send: Send, status: int, reason: str, ar: str, en: str, retry: float = 0) -> None:
+    body = json.dumps(
+        {"reason": reason, "message_en": en, "message_ar": ar, "acked_seq": None},
+        ensure_ascii=False,
+    ).encode("utf-8")
+    headers = [
+        (TIME_HEADER.lower().encode(), utc_now_text().encode()),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    if retry:
+        headers.append((b"retry-after", str(max(1, round(retry))).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _too_large(cap: int) -> tuple[str, str, str]:
+    return (
+        "too_large",
+        f"الطلب أكبر من المسموح ({cap:,} بايت).",
+        f"The request is larger than allowed ({cap:,} bytes).",
+    )
+
+
+class Guard:
+    """ASGI middleware: the body cap and the rate, before any route sees the request."""
+
+    def __init__(self, app: App, buckets: Buckets | None = None) -> None:
+        self.app = app
+        self.buckets = buckets or Buckets(RATES)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        kind = rate_kind(path)
+        wait = self.buckets.take(kind, _caller(scope, kind))
+        if wait:
+            await _refuse(
+                send,
+                429,
+                "rate_limited",
+                "طلبات كثيرة جدًا؛ أعد المحاولة بعد قليل.",
+                "Too many requests; try again shortly.",
+                retry=wait,
+            )
+            return
+        cap = body_cap(path)
+        declared = dict(scope.get("headers", ())).get(b"content-length")
+        if declared is not None:
+            try:
+                length = int(declared)
+            except ValueError:
+                length = -1
+            if length < 0:
+                await _refuse(send, 400, "malformed", "طول الطلب غير صالح.", "Bad Content-Length.")
+                return
+            if length > cap:
+                await _refuse(send, 413, *_too_large(cap))
+                return
+            await self.app(scope, receive, send)
+            return
+        # No declared length: read up to the cap, then hand on what came.
+        chunks: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            chunks.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > cap:
+                await _refuse(send, 413, *_too_large(cap))
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return chunks.pop(0) if chunks else await receive()
+
+        await self.app(scope, replay, send)

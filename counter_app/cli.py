@@ -28,7 +28,7 @@ from counter_app.store import StoreError
 from peripherals.base import DeviceError
 from sync.credentials import CredentialsUnavailable
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_CANNOT_RUN, EXIT_UNCONFIRMED = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -425,28 +425,26 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
 
 
 def _verify_certificate(profile: Profile, args: argparse.Namespace) -> int:
+    """0 valid (revocation checked), 1 not valid, 2 cannot run, 3 genuine but HQ's
+    revocation list was not at hand (printing/QR_FORMAT.md, "Verifying")."""
     from counter_app.services import verification
+    from counter_app.services.sync import read_trust, revoked_from
 
-    hq_key, revoked = args.hq_key, frozenset[bytes]()
-    if hq_key is None:
-        # Read-only: verifying may happen beside a running counter.
-        from counter_app.services.sync import read_trust
-
-        trusted = read_trust(profile.database_path) if profile.database_path.exists() else None
-        if trusted is None:
-            print("no HQ key: enrol this window or pass --hq-key", file=sys.stderr)
-            return EXIT_CANNOT_RUN
-        hq_key, revoked = trusted
+    # Read-only: verifying may happen beside a running counter.
+    enrolled_key, trust = read_trust(profile.database_path)
+    hq_key = _usable_hq_key(args.hq_key or enrolled_key)
+    if hq_key is None or not (args.text or args.path):
+        if hq_key is not None:
+            print("give a PDF or image path, or --text", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    revoked = revoked_from(trust, hq_key)
     try:
         if args.text:
             payloads = [verification.payload_from_text(args.text)]
-        elif args.path:
-            payloads = verification.payloads_from_file(args.path)
         else:
-            print("give a PDF or image path, or --text", file=sys.stderr)
-            return EXIT_CANNOT_RUN
+            payloads = verification.payloads_from_file(args.path)
         for payload in payloads:
-            for line in verification.check(payload, hq_key, revoked).lines():
+            for line in verification.check(payload, hq_key, revoked or frozenset()).lines():
                 print(line)
     except verification.UnreadableDocument as exc:
         print(f"INVALID / غير صالحة: {exc}")
@@ -454,7 +452,32 @@ def _verify_certificate(profile: Profile, args: argparse.Namespace) -> int:
     except verification.InvalidDocument as exc:
         print(f"INVALID / غير صالحة: {exc.reason_en}\n{exc.reason_ar}")
         return EXIT_CHECK_FAILED
+    if revoked is None:
+        print(
+            "REVOCATION NOT CHECKED: no trust list from HQ signed by this key is at hand\n"
+            "لم يُتحقق من الإلغاء: لا توجد قائمة ثقة موقعة من المركز"
+        )
+        return EXIT_UNCONFIRMED
     return EXIT_OK
+
+
+def _usable_hq_key(text: str | None) -> str | None:
+    """HQ's public key to verify with, or None (said on stderr) when there is none."""
+    from sync.protocol import SignatureError, load_public_key
+
+    if text is None:
+        print("no HQ key: enrol this window or pass --hq-key", file=sys.stderr)
+        return None
+    try:
+        load_public_key(text)
+    except (SignatureError, ValueError):
+        print(
+            "--hq-key is not an Ed25519 public key (32 bytes, base64url)\n"
+            "المفتاح المعطى ليس مفتاحًا عامًا صالحًا للمركز الرئيسي",
+            file=sys.stderr,
+        )
+        return None
+    return text
 
 
 def _simulate(profile: Profile, demo: bool, days: int, seed: int) -> int:

@@ -30,6 +30,7 @@ from hq.limits import office_limits
 from hq.requests import requests_bundle
 from hq.versions import add_instruction, bump
 from sync.protocol import (
+    CERTIFICATE_LIFETIME_DAYS,
     WIRE_FIELDS,
     Bundle,
     EnrollRequest,
@@ -45,7 +46,7 @@ from sync.protocol import (
 )
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-CERTIFICATE_LIFETIME = timedelta(days=730)
+CERTIFICATE_LIFETIME = timedelta(days=CERTIFICATE_LIFETIME_DAYS)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ revocation list from HQ's trust bundle.
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,8 +20,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from counter_app.domain.errors import BilingualError
 from counter_app.domain.journal import canonical_json, workstation_name
+from sync.protocol import CERTIFICATE_LIFETIME_DAYS, b64e, compact_certificate_body
 from sync.protocol import EPOCH as PROTOCOL_EPOCH
-from sync.protocol import b64e, compact_certificate_body
 
 VERSION = 2  # 2 added the previous receipt's chain value; nothing printed as 1 is in use
 MAX_PAYLOAD_BYTES = 256
@@ -37,6 +38,10 @@ _FIXED_TAIL = struct.Struct(">BHH6sI8s")  # window, issued, valid days, ID, amou
 _CHAIN = struct.Struct(">8s")  # version 2: the previous receipt's chain value
 _CERT = struct.Struct(">32sH64s")  # workstation key, cert's last day, HQ signature
 SIGNATURE_BYTES = 64
+OFFICE_CODE = re.compile(rb"[A-Z0-9]+(?:-[A-Z0-9]+)*")  # ASCII capitals, digits, hyphens
+MAX_OFFICE_CODE = 12
+MAX_WINDOW = 99
+FUTURE_GRACE = timedelta(days=1)  # a verifier's clock a day behind Cairo's still agrees
 
 
 class InvalidDocument(BilingualError, ValueError):
@@ -128,7 +133,11 @@ def verify(
     revoked_keys: frozenset[bytes] = frozenset(),
     today: date | None = None,
 ) -> DocumentFacts:
-    """Check both signatures, the certificate's validity and revocation; return the facts."""
+    """Check the payload as QR_FORMAT.md's "Verifying" says, in its order; the facts.
+
+    `today` (the verifier's date in Cairo) enables the checks of time: not dated in the
+    future, not past its validity. Without it only what the payload proves is checked.
+    """
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise InvalidDocument(
             "too_large",
@@ -144,7 +153,12 @@ def verify(
     try:
         _version, doc_code, number, serial = _FIXED_HEAD.unpack_from(payload, 0)
         at = _FIXED_HEAD.size
-        office = payload[at + 1 : at + 1 + payload[at]].decode("ascii")
+        office_raw = payload[at + 1 : at + 1 + payload[at]]
+        if len(office_raw) > MAX_OFFICE_CODE or not OFFICE_CODE.fullmatch(office_raw):
+            raise InvalidDocument(
+                "malformed", "رمز المكتب غير صالح", "the office code is not a valid one"
+            )
+        office = office_raw.decode("ascii")
         at += 1 + payload[at]
         window, issued, valid_days, national, amount, digest = _FIXED_TAIL.unpack_from(payload, at)
         at += _FIXED_TAIL.size
@@ -157,7 +171,11 @@ def verify(
             "malformed", "البيانات ناقصة أو تالفة", "the payload is truncated or malformed"
         ) from exc
     body, signature = payload[:at], payload[at:]
-    if len(signature) != SIGNATURE_BYTES or doc_code not in DOCUMENT_TYPES:
+    if (
+        len(signature) != SIGNATURE_BYTES
+        or doc_code not in DOCUMENT_TYPES
+        or not 1 <= window <= MAX_WINDOW
+    ):
         raise InvalidDocument(
             "malformed", "البيانات ناقصة أو تالفة", "the payload is truncated or malformed"
         )
@@ -179,21 +197,36 @@ def verify(
             "the document's signature does not match its contents",
         ) from exc
     issued_day = EPOCH + timedelta(days=issued)
-    if issued_day > EPOCH + timedelta(days=cert_day):
+    last_day = EPOCH + timedelta(days=cert_day)
+    if issued_day > last_day:
         raise InvalidDocument(
             "certificate_expired",
             "كانت شهادة جهاز الإصدار منتهية عند الإصدار",
             "the workstation's certificate had expired when this was issued",
         )
+    if issued_day < last_day - timedelta(days=CERTIFICATE_LIFETIME_DAYS):
+        raise InvalidDocument(
+            "before_certified",
+            "تاريخ الوثيقة سابق لاعتماد جهاز الإصدار",
+            "the document is dated before its workstation was certified",
+        )
     if ws_key in revoked_keys:
+        # Whatever its date: whoever holds a stolen key can date a document before the theft.
         raise InvalidDocument(
             "revoked",
-            "ألغى المركز الرئيسي اعتماد جهاز الإصدار",
-            "the issuing workstation has been revoked by HQ",
+            "ألغى المركز الرئيسي اعتماد جهاز الإصدار: تحقق من الوثيقة لدى المركز",
+            "the issuing workstation has been revoked by HQ: check the document with HQ",
         )
-    if today is not None and issued_day > today:
+    if today is not None and issued_day > today + FUTURE_GRACE:
         raise InvalidDocument(
             "future", "تاريخ الوثيقة في المستقبل", "the document is dated in the future"
+        )
+    if today is not None and valid_days and today > issued_day + timedelta(days=valid_days):
+        ended = issued_day + timedelta(days=valid_days)
+        raise InvalidDocument(
+            "expired",
+            f"الوثيقة أصلية لكن صلاحيتها انتهت في {ended.isoformat()}",
+            f"the document is genuine but its validity ended on {ended.isoformat()}",
         )
     return DocumentFacts(
         document_type=DOCUMENT_TYPES[doc_code],

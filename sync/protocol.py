@@ -130,6 +130,9 @@ class WorkstationCertificate(_Message):
 
 
 COMPACT_CERT_MAGIC = b"CW1"
+# A workstation certificate lasts this long from enrolment: a document dated more than this
+# before its certificate's last day was dated before the workstation was certified.
+CERTIFICATE_LIFETIME_DAYS = 730
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 from counter_app.domain.money import Money
 from counter_app.services.config import CounterConfig
@@ -60,7 +60,7 @@ def issue_certificate(
         business_day=entry.business_day,
     )
     number = rec.tx.payments.next_certificate_number()
-    issued = datetime.fromisoformat(entry.device_time).date()
+    issued = date.fromisoformat(entry.business_day)  # the day in Cairo, as QR_FORMAT.md says
     valid_until = issued + timedelta(days=order.valid_days)
     document = ClearanceCertificate(
         sheet_serial=order.sheet_serial,

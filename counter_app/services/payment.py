@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
+from counter_app.domain.business_time import business_day
 from counter_app.domain.caps import CapStanding
 from counter_app.domain.errors import InputError
 from counter_app.domain.journal import canonical_json
@@ -287,7 +288,7 @@ class PaymentService:
                 number,
                 self._config.office.code,
                 self._config.window.number,
-                issued_at.date(),
+                business_day(issued_at),
                 0,
                 "",
                 settlement.total.piastres,

@@ -517,8 +517,11 @@ def request_enrolment(hq_url: str, code: str, ca_bundle: str = "") -> GrantedEnr
     return GrantedEnrolment(url, key, answer)
 
 
-def read_trust(database: Path) -> tuple[str, frozenset[bytes]] | None:
-    """HQ's public key and the revoked workstation keys, read-only from a window's store."""
+def read_trust(database: Path) -> tuple[str | None, str | None]:
+    """HQ's public key as the window enrolled with it, and the stored trust bundle (JSON),
+    read-only from a window's store (None for what it does not hold)."""
+    if not database.exists():
+        return None, None
     db = Database(database, readonly=True)
     db.open("")
     try:
@@ -526,10 +529,18 @@ def read_trust(database: Path) -> tuple[str, frozenset[bytes]] | None:
             enrolment, trust = tx.fact(ENROLMENT), tx.fact("bundle.trust")
     finally:
         db.close()
-    if enrolment is None:
+    hq_key = str(json.loads(enrolment)["hq_public_key"]) if enrolment else None
+    return hq_key, trust
+
+
+def revoked_from(trust: str | None, hq_key: str) -> frozenset[bytes] | None:
+    """The revoked workstation keys of a stored trust bundle, when HQ's key (`hq_key`)
+    signed it; None when there is none or it is not signed by that key."""
+    if trust is None:
         return None
-    revoked: frozenset[bytes] = frozenset()
-    if trust is not None:
-        bundle = Bundle.model_validate_json(trust)
-        revoked = frozenset(b64d(r["public_key"]) for r in bundle.payload["revoked"])
-    return str(json.loads(enrolment)["hq_public_key"]), revoked
+    bundle = Bundle.model_validate_json(trust)
+    try:
+        bundle.check(hq_key)
+    except (SignatureError, ValueError):
+        return None
+    return frozenset(b64d(r["public_key"]) for r in bundle.payload["revoked"])

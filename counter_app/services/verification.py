@@ -8,22 +8,25 @@ key and, when the window holds one, HQ's revocation list.
 from __future__ import annotations
 
 import binascii
+import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import zxingcpp
 from PIL import Image
 
+from counter_app.domain.business_time import business_day
 from counter_app.domain.money import Money
 from printing.qr_payload import DocumentFacts, InvalidDocument, verify
 from sync.protocol import b64d, load_public_key
 
 # Only QR codes: a 1D reader can "see" a barcode in a row of printed text.
 QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class UnreadableDocument(Exception):
@@ -71,8 +74,13 @@ def payloads_from_file(path: Path) -> list[bytes]:
 
 
 def payload_from_text(text: str) -> bytes:
+    """The payload as unpadded base64url; whitespace anywhere (a pasted, wrapped line) is
+    ignored, any other character refuses the text."""
+    compact = "".join(text.split())
+    if not compact or not BASE64URL.fullmatch(compact):
+        raise UnreadableDocument("the text is not a base64url payload")
     try:
-        return b64d(text.strip())
+        return b64d(compact)
     except (binascii.Error, ValueError) as exc:
         raise UnreadableDocument("the text is not a base64url payload") from exc
 
@@ -80,7 +88,9 @@ def payload_from_text(text: str) -> bytes:
 def check(
     payload: bytes, hq_public_key: str, revoked: frozenset[bytes], today: date | None = None
 ) -> Verified:
-    """Verified facts, or InvalidDocument with the reason."""
+    """Verified facts, or InvalidDocument with the reason. The time checks use `today`,
+    by default the date in Cairo now."""
+    today = today or business_day(datetime.now(UTC))
     return Verified(
         verify(payload, load_public_key(hq_public_key), revoked_keys=revoked, today=today)
     )

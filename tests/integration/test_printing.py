@@ -22,7 +22,7 @@ from peripherals.receipt_printer import SimulatedReceiptPrinter
 from printing.documents import ClearanceCertificate
 from printing.qr_payload import verify
 from sync import credentials
-from sync.protocol import b64e, public_key_text
+from sync.protocol import Bundle, b64e, public_key_text
 from tests.helpers import open_demo
 from tests.support.escpos_decode import decode
 from tests.support.signing import certified_signer
@@ -222,7 +222,32 @@ def test_certificate_pdf_qr_reads_back_and_verifies_and_a_jam_spoils_the_sheet(
     assert types.count("sheet.used") == 2 and types.count("sheet.spoiled") == 1
 
     # The command line verifies the PDF with the key the window trusts, and refuses changes.
-    assert main(["--profile", str(profile_dir), "verify-certificate", str(pdf)]) == 0
+    # No trust list from HQ yet: genuine, but whether it was revoked is not known (3).
+    verify_pdf = ["--profile", str(profile_dir), "verify-certificate", str(pdf)]
+    assert main(verify_pdf) == 3
+    signer = ctx.printing.signer()
+    assert signer is not None
+    window_key = public_key_text(signer.key)
+    for revoked, signed_by, expected in (
+        ([], hq_key, 0),  # HQ's list, this window not on it: valid
+        ([window_key], Ed25519PrivateKey.generate(), 3),  # a list HQ did not sign: ignored
+        ([window_key], hq_key, 1),  # revoked: refused, whatever the document's date
+    ):
+        trust = Bundle(
+            kind="trust",
+            scope="all",
+            version=1,
+            issued_at="2026-11-29T08:00:00+00:00",
+            payload={
+                "hq_public_key": public_key_text(hq_key),
+                "revoked": [{"public_key": k, "workstation_id": "ASW-0101-W01"} for k in revoked],
+            },
+        ).signed_by(signed_by)
+        with ctx.db.write() as tx:
+            tx.set_fact("bundle.trust", trust.model_dump_json())
+        assert main(verify_pdf) == expected
+        assert main([*verify_pdf, f"--hq-key={public_key_text(hq_key)}"]) == expected
+    assert main([*verify_pdf, "--hq-key=!!!not-a-key"]) == 2
     other_hq = public_key_text(Ed25519PrivateKey.generate())
     assert (
         # "=" form: a base64url key may begin with "-", which argparse takes for an option.

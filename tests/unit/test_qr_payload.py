@@ -9,6 +9,7 @@ import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from counter_app.services.verification import UnreadableDocument, payload_from_text
 from printing.qr_payload import (
     DocumentFacts,
     InvalidDocument,
@@ -17,6 +18,7 @@ from printing.qr_payload import (
     encode,
     verify,
 )
+from sync.protocol import b64e
 from tests.support.signing import certified_signer
 
 HQ = Ed25519PrivateKey.generate()
@@ -109,3 +111,47 @@ def test_receipts_carry_the_previous_receipts_chain_value() -> None:
     forged = second[:at] + bytes([second[at] ^ 1]) + second[at + 1 :]
     with pytest.raises(InvalidDocument):
         verify(forged, HQ.public_key())
+
+
+def test_the_decisions_of_qr_format_md_are_what_the_verifier_does() -> None:
+    """Each point QR_FORMAT.md's "Decisions" settles, checked against the verifier."""
+    signer = certified_signer(HQ, days=600)  # certified 130 days ago
+    today = date.today()
+    # Validity is checked: genuine but past its last valid day is refused as expired.
+    old = DocumentFacts(**{**FACTS.__dict__, "issued": today - timedelta(days=31)})
+    with pytest.raises(InvalidDocument, match="validity ended"):
+        verify(encode(old, signer), HQ.public_key(), today=today)
+    last_valid = DocumentFacts(**{**FACTS.__dict__, "issued": today - timedelta(days=30)})
+    assert verify(encode(last_valid, signer), HQ.public_key(), today=today) == last_valid
+    # Without an expiry (receipts: 0 days) an old document stays valid.
+    receipt = DocumentFacts(**{**old.__dict__, "valid_days": 0, "document_type": "receipt"})
+    assert verify(encode(receipt, signer), HQ.public_key(), today=today) == receipt
+    # A day of grace for a verifier's clock behind Cairo's; two days ahead is refused.
+    tomorrow = DocumentFacts(**{**FACTS.__dict__, "issued": today + timedelta(days=1)})
+    assert verify(encode(tomorrow, signer), HQ.public_key(), today=today) == tomorrow
+    # Not before the workstation was certified (its certificate lasts 730 days).
+    short_lived = certified_signer(HQ, days=10)
+    early = DocumentFacts(**{**FACTS.__dict__, "issued": today - timedelta(days=730)})
+    with pytest.raises(InvalidDocument, match="before its workstation was certified"):
+        verify(encode(early, short_lived), HQ.public_key())
+    # Windows 1-99 and office codes of capitals, digits and hyphens only.
+    for bad in (
+        {"window": 0},
+        {"window": 100},
+        {"office_code": "asw-0101"},
+        {"office_code": "ASW 0101"},
+        {"office_code": "A" * 13},
+    ):
+        forged = DocumentFacts(**{**FACTS.__dict__, **bad})
+        with pytest.raises(InvalidDocument, match=r"malformed|office code"):
+            verify(encode(forged, signer), HQ.public_key())
+
+
+def test_the_text_form_ignores_whitespace_and_refuses_anything_else() -> None:
+    payload = encode(FACTS, certified_signer(HQ))
+    text = b64e(payload)
+    wrapped = "  " + "\n".join(text[i : i + 40] for i in range(0, len(text), 40)) + "\n"
+    assert payload_from_text(wrapped) == payload
+    for bad in (text[:20] + "!" + text[20:], text + "=", "", "   "):
+        with pytest.raises(UnreadableDocument):
+            payload_from_text(bad)

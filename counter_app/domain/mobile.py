@@ -23,6 +23,12 @@ def parse_mobile(text: str) -> str:
         number = phonenumbers.parse(cleaned, "EG")
     except phonenumbers.NumberParseException as exc:
         raise error from exc
+    if number.extension:
+        raise InputError(
+            "mobile",
+            "رقم المحمول ليس له تحويلة: اكتب الرقم وحده",
+            "A mobile number has no extension: type the number alone",
+        )
     if number.country_code != 20 or not phonenumbers.is_valid_number(number):
         raise error
     if phonenumbers.number_type(number) not in _MOBILE_TYPES:

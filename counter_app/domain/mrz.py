@@ -104,6 +104,14 @@ def _names(field: str) -> tuple[str, str]:
 def parse_td3(line1: str, line2: str, *, today: date | None = None) -> PassportIdentity:
     """Parse the two MRZ lines of a passport; raise `InvalidMrz` naming the failing field."""
     today = today or date.today()
+    for name, raw in (("line1", line1), ("line2", line2)):
+        # Before upper-casing: "ſ" and "ı" become "S" and "I" and would pass as ASCII.
+        if not raw.isascii():
+            raise InvalidMrz(
+                name,
+                "يحتوي على حروف غير مسموح بها",
+                "it contains characters other than A-Z, 0-9 and <",
+            )
     lines = {"line1": line1.strip().upper(), "line2": line2.strip().upper()}
     for name, line in lines.items():
         if len(line) != TD3_LINE_LENGTH:

@@ -49,13 +49,21 @@ def to_arabic_indic(text: str) -> str:
     return text.translate(_TO_ARABIC_INDIC)
 
 
+# Letters that print as nothing: a "name" of them looks empty on the certificate.
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
 def _refuse_hidden(field: str, text: str, allow_newlines: bool) -> None:
     for ch in text:
-        if ch in _INVISIBLE:
+        category = unicodedata.category(ch)
+        # Cf: every format character (soft hyphen, invisible operators, bidi controls, tags);
+        # Co, Cn, Cs: private use, unassigned and lone surrogates print as nobody knows what.
+        if ch in _BLANK_LETTERS or category in ("Cf", "Co", "Cn", "Cs"):
+            what = _INVISIBLE.get(ch, f"U+{ord(ch):04X}")
             raise InputError(
                 field,
                 "النص يحتوي على حرف غير مرئي يغير طريقة عرضه؛ أعد كتابته",
-                f"The text contains an invisible character ({_INVISIBLE[ch]}); type it again",
+                f"The text contains an invisible character ({what}); type it again",
             )
         # A tab is whitespace (pasted text has them); it is collapsed like a space.
         if unicodedata.category(ch) == "Cc" and ch != "\t" and not (allow_newlines and ch == "\n"):

@@ -114,3 +114,12 @@ def test_an_expired_passport_is_refused_with_its_date() -> None:
         parse_td3(LINE1, LINE2, today=date(2026, 11, 23))
     assert caught.value.field == "expiry_date" and "2012-04-15" in caught.value.message_en
     assert parse_td3(LINE1, LINE2, today=date(2012, 4, 15)).expiry_date == date(2012, 4, 15)
+
+
+@pytest.mark.parametrize("letter", ["ſ", "ı", "é"])
+def test_letters_that_upper_case_into_ascii_are_refused(letter: str) -> None:
+    sneaky = LINE1.replace("ERIKSSON", f"ERIK{letter}SON".replace("KS", "K"), 1)
+    assert len(sneaky) == len(LINE1) and not sneaky.isascii()
+    with pytest.raises(InvalidMrz) as caught:
+        parse_td3(sneaky, LINE2, today=TODAY)
+    assert caught.value.field == "line1"

@@ -19,7 +19,27 @@ def test_name_is_nfc_and_whitespace_collapsed() -> None:
 
 @pytest.mark.parametrize(
     "hidden",
-    ["\u202e", "\u202d", "\u2066", "\u2069", "\u200b", "\u200d", "\u200f", "\ufeff", "\u061c"],
+    [
+        "\u202e",
+        "\u202d",
+        "\u2066",
+        "\u2069",
+        "\u200b",
+        "\u200d",
+        "\u200f",
+        "\ufeff",
+        "\u061c",
+        # What got through before every format character was refused, and blank letters:
+        "\u00ad",
+        "\u2061",
+        "\u2064",
+        "\u206a",
+        "\u206f",
+        "\U000e0001",
+        "\ue000",
+        "\u3164",
+        "\uffa0",
+    ],
 )
 def test_invisible_and_bidi_control_characters_are_refused(hidden: str) -> None:
     with pytest.raises(InputError) as caught:
@@ -76,3 +96,14 @@ def test_bad_mobiles_are_refused(text: str) -> None:
     with pytest.raises(InputError) as caught:
         parse_mobile(text)
     assert caught.value.field == "mobile" and caught.value.message_ar
+
+
+def test_a_name_of_blank_letters_only_is_refused() -> None:
+    with pytest.raises(InputError):
+        clean_name("\u3164\u3164\u3164")
+
+
+def test_a_mobile_with_an_extension_is_refused_not_cut() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_mobile("010 1234 5678 ext. 55")
+    assert "extension" in caught.value.message_en

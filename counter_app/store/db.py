@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
+from counter_app.domain.errors import BilingualError
 from counter_app.store import schema
 from counter_app.store.journal_repo import HeadCache, JournalRepository
 from counter_app.store.payment_repo import PaymentRepository
@@ -40,6 +42,34 @@ SCHEMA_HEAD = "0006"
 
 class StoreError(RuntimeError):
     """The store cannot be used as it is; the message says what to do."""
+
+
+class StoreFull(StoreError, BilingualError):
+    """The disk (or the store's file size limit) is full: the transaction was rolled back,
+    nothing of it was written, and what was there before is intact."""
+
+    def __init__(self) -> None:
+        BilingualError.__init__(
+            self,
+            "disk_full",
+            "القرص ممتلئ أو لا يقبل الكتابة: لم تُسجل العملية ولم يضع شيء مما سبق. أفرغ مساحة "
+            "ثم أعد المحاولة، أو اتصل بالدعم الفني.",
+            "The disk is full or cannot be written: the operation was not recorded and nothing "
+            "before it was lost. Free some space and try again, or call IT support.",
+        )
+
+    def __str__(self) -> str:
+        return self.bilingual()
+
+
+def _is_full(exc: OperationalError) -> bool:
+    """SQLITE_FULL (no space), or SQLITE_IOERR and its extended codes (a write the disk
+    refused, e.g. a file size limit): either way nothing of the transaction was written."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+    text = str(exc.orig)
+    return "database or disk is full" in text or "disk I/O error" in text
 
 
 class SchemaTooNew(StoreError):
@@ -260,6 +290,14 @@ class Database:
             try:
                 with conn.begin():
                     yield tx
+            except OperationalError as exc:
+                self._head.forget()
+                if not _is_full(exc):
+                    raise
+                # Start again on a fresh connection once there is room.
+                conn.invalidate()
+                self._writer = None
+                raise StoreFull() from exc
             except BaseException:
                 # The cached head may name an entry that was rolled back: forget it.
                 self._head.forget()

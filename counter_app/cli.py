@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
             return _queue_figures(profile, args)
         if command in ("display", "kiosk"):
             return _hall(profile, args)
-        if command in ("close-day", "day-report"):
+        if command in ("close-day", "day-report", "acknowledge-tamper"):
             return _day(profile, args)
         return _gui(profile, args.demo, args.lang, smoke=command == "smoke-test")
     except (ConfigError, AlreadyRunning, StoreError, DeviceError, CredentialsUnavailable) as exc:
@@ -120,6 +120,8 @@ def _day(profile: Profile, args: argparse.Namespace) -> int:
     try:
         if args.command == "close-day":
             return cli_day.close_day(ctx, args)
+        if args.command == "acknowledge-tamper":
+            return cli_day.acknowledge_tamper(ctx, args)
         return cli_day.day_report(ctx, args)
     finally:
         ctx.close()
@@ -191,6 +193,7 @@ def _doctor(profile: Profile) -> int:
 
 def _verify_journal(profile: Profile) -> int:
     from counter_app.services.config import load_config
+    from counter_app.services.evidence import evidence_findings
     from counter_app.services.journal_check import verify_journal
     from counter_app.store import Database
 
@@ -199,10 +202,15 @@ def _verify_journal(profile: Profile) -> int:
     db.open(config.workstation_id)
     try:
         report = verify_journal(db)
+        findings = evidence_findings(profile, db, config.workstation_id)
     finally:
         db.close()
     if report.problem is not None:
         print(f"JOURNAL BROKEN at {report.problem.describe()}")
+        return EXIT_CHECK_FAILED
+    if findings:
+        for finding in findings:
+            print(f"TAMPERING ({finding.kind}): {finding.describe()}")
         return EXIT_CHECK_FAILED
     print(
         f"journal OK: {report.entries} entries, last seq {report.last_seq}, "
@@ -432,6 +440,8 @@ def _verify_certificate(profile: Profile, args: argparse.Namespace) -> int:
 
     # Read-only: verifying may happen beside a running counter.
     enrolled_key, trust = read_trust(profile.database_path)
+    if enrolled_key is not None and not args.hq_key and not _anchored(profile, enrolled_key):
+        return EXIT_CANNOT_RUN
     hq_key = _usable_hq_key(args.hq_key or enrolled_key)
     if hq_key is None or not (args.text or args.path):
         if hq_key is not None:
@@ -459,6 +469,27 @@ def _verify_certificate(profile: Profile, args: argparse.Namespace) -> int:
         )
         return EXIT_UNCONFIRMED
     return EXIT_OK
+
+
+def _anchored(profile: Profile, enrolled_key: str) -> bool:
+    """The store's copy of HQ's key is the one kept in the keyring at enrolment (a swapped
+    key would make a forger's certificates verify); said on stderr when it is not."""
+    from counter_app.services.config import load_config
+    from sync import credentials
+
+    try:
+        anchor = credentials.load_anchor(load_config(profile.config_path).workstation_id)
+    except credentials.CredentialsUnavailable:
+        anchor = None  # cannot compare here: HQ's key is still checked at the window's start
+    if anchor is None or anchor == enrolled_key:
+        return True
+    print(
+        "HQ's key in this window's store is not the one it enrolled with (kept in the "
+        "keyring): the store was tampered with; verify with --hq-key from HQ\n"
+        "مفتاح المركز في قاعدة بيانات الشباك ليس المفتاح المسجل: تلاعب بالبيانات",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _usable_hq_key(text: str | None) -> str | None:

@@ -1,6 +1,7 @@
 """The end of the day from the command line, for an IT officer or a supervisor:
 
     counter-app close-day [--day D]
+    counter-app acknowledge-tamper --supervisor NAME --note TEXT   (PIN asked)
     counter-app day-report [--day D] [--format text|json|pdf] [--lang ar|en] [--out FILE] [--print]
 
 `close-day` exits 0 only when the day is closed and confirmed by HQ, and otherwise says
@@ -10,6 +11,7 @@ what is still waiting and why.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -23,6 +25,11 @@ EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
 
 def add_parsers(sub: Any) -> None:
+    ack = sub.add_parser(
+        "acknowledge-tamper", help="a supervisor acknowledges what the tamper check found"
+    )
+    ack.add_argument("--supervisor", required=True, help="the supervisor's username")
+    ack.add_argument("--note", required=True, help="what the supervisor knows of the cause")
     close = sub.add_parser("close-day", help="close the business day; exit 0 when HQ confirms it")
     close.add_argument("--day", default="", help="the business day, YYYY-MM-DD (today)")
     report = sub.add_parser("day-report", help="the day report: text, JSON or PDF")
@@ -33,6 +40,24 @@ def add_parsers(sub: Any) -> None:
     report.add_argument(
         "--print", dest="print_it", action="store_true", help="also print the thermal summary"
     )
+
+
+def acknowledge_tamper(ctx: AppContext, args: argparse.Namespace) -> int:
+    """A supervisor has seen what was found and says what they know; the PIN is read from
+    the terminal (or the first line of standard input when there is no terminal)."""
+    held = ctx.evidence.held_by
+    if held is None:
+        print("nothing waits to be acknowledged / لا يوجد ما يحتاج إقرارًا")
+        return EXIT_OK
+    with ctx.db.read() as tx:
+        entry = tx.journal.get(held)
+    if entry is not None:
+        for finding in entry.payload_data().get("findings", []):
+            print(f"entry {held}: {finding['kind']}: {finding['detail']}")
+    pin = getpass.getpass("PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    ctx.evidence.acknowledge(args.supervisor, pin, args.note)
+    print(f"acknowledged by {args.supervisor}; operations resume / استؤنفت العمليات")
+    return EXIT_OK
 
 
 def close_day(ctx: AppContext, args: argparse.Namespace) -> int:

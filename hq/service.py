@@ -26,6 +26,7 @@ from hq import schema as t
 from hq.catalogue import latest, seed_default
 from hq.checks import check_office, check_public_key, check_window
 from hq.errors import HqError
+from hq.evidence import Alarm, check_head, record_alarm, window_reports
 from hq.limits import office_limits
 from hq.requests import requests_bundle
 from hq.versions import add_instruction, bump
@@ -37,6 +38,7 @@ from sync.protocol import (
     EnrollResponse,
     JournalHead,
     PushBatch,
+    SignedHead,
     WorkstationCertificate,
     b64e,
     compact_certificate_body,
@@ -304,7 +306,7 @@ class HqService:
         entries = [self._entry_from_row(ws.id, row) for row in batch.rows]
         for attempt in range(5):
             try:
-                return self._ingest_once(ws, batch.prev_hash, entries)
+                return self._ingest_once(ws, batch.prev_hash, entries, batch.head)
             except IntegrityError:
                 # A concurrent push of the same entries won the race: look again.
                 if attempt == 4:
@@ -312,10 +314,14 @@ class HqService:
         raise AssertionError("unreachable")
 
     def _ingest_once(
-        self, ws: Workstation, prev_hash: str, received: list[dict[str, Any]]
+        self,
+        ws: Workstation,
+        prev_hash: str,
+        received: list[dict[str, Any]],
+        head: SignedHead | None = None,
     ) -> JournalHead:
         entries = [dict(entry) for entry in received]  # a retry starts from clean copies
-        alarm: tuple[int | None, str, str] | None = None
+        alarm: Alarm | None = None
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(t.workstations).where(t.workstations.c.id == ws.id).with_for_update()
@@ -340,6 +346,8 @@ class HqService:
                     for entry in fresh:
                         entry["received_at"] = received_at
                     conn.execute(insert(t.journal_entries), fresh)
+                    for reported in window_reports(fresh):
+                        record_alarm(conn, ws.id, reported)
                     if self.after_ingest is not None:
                         self.after_ingest(conn, ws.id, fresh)
                     held_seq, held_hash = fresh[-1]["seq"], fresh[-1]["hash"]
@@ -348,22 +356,15 @@ class HqService:
                         .where(t.workstations.c.id == ws.id)
                         .values(acked_seq=held_seq, acked_hash=held_hash)
                     )
+            if alarm is None and head is not None:
+                alarm = check_head(conn, ws.id, ws.public_key, head, held_seq)
         if alarm is not None:
-            seq, kind, detail = alarm
             with self.engine.begin() as conn:
-                conn.execute(
-                    insert(t.tamper_alarms).values(
-                        workstation_id=ws.id,
-                        seq=seq,
-                        kind=kind,
-                        detail=detail,
-                        raised_at=utc_now_text(),
-                    )
-                )
+                record_alarm(conn, ws.id, alarm)
             raise HqError(
                 "tamper",
                 "القيود المرسلة لا تطابق سلسلة المحطة؛ سُجل إنذار تلاعب في المركز الرئيسي.",
-                detail,
+                alarm[2],
                 status=409,
                 acked_seq=held_seq,
             )

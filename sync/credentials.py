@@ -52,11 +52,19 @@ class FallbackStore(Protocol):
 # Set by the demo only (counter_app/services/demo.py); a real window has none, and every
 # workstation that opens resets it.
 _fallback: FallbackStore | None = None
+# Counts changes to where secrets come from (a save, a fallback store): a holder of a
+# cached key reads it again when this moves.
+_generation = 0
+
+
+def generation() -> int:
+    return _generation
 
 
 def use_fallback(store: FallbackStore | None) -> None:
-    global _fallback  # noqa: PLW0603 (one process, one workstation)
+    global _fallback, _generation  # noqa: PLW0603 (one process, one workstation)
     _fallback = store
+    _generation += 1
 
 
 def _call(method: str, *args: str) -> str | None:
@@ -86,6 +94,8 @@ def os_keyring_usable() -> bool:
 
 
 def save(workstation_id: str, credentials: Credentials) -> None:
+    global _generation  # noqa: PLW0603
+    _generation += 1
     raw = credentials.signing_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     _call("set_password", f"{workstation_id}:token", credentials.token)
     _call("set_password", f"{workstation_id}:signing-key", b64e(raw))
@@ -97,3 +107,18 @@ def load(workstation_id: str) -> Credentials | None:
     if not token or not key:
         return None
     return Credentials(token, Ed25519PrivateKey.from_private_bytes(b64d(key)))
+
+
+def load_signing_key(workstation_id: str) -> Ed25519PrivateKey | None:
+    key = _call("get_password", f"{workstation_id}:signing-key")
+    return None if not key else Ed25519PrivateKey.from_private_bytes(b64d(key))
+
+
+def save_anchor(workstation_id: str, hq_public_key: str) -> None:
+    """HQ's public key as enrolled, kept where the database cannot change it: the store's
+    copy is checked against this one at start, by doctor and by verify-certificate."""
+    _call("set_password", f"{workstation_id}:hq-key", hq_public_key)
+
+
+def load_anchor(workstation_id: str) -> str | None:
+    return _call("get_password", f"{workstation_id}:hq-key")

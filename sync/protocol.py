@@ -190,10 +190,24 @@ WIRE_FIELDS = (
 )
 
 
+class SignedHead(_Message):
+    """The window's journal head as it stands, signed with the workstation's key over
+    `{"workstation_id", "seq", "hash"}`: HQ raises an alarm when it goes backwards, forks
+    from what HQ holds, or does not verify."""
+
+    seq: int = Field(ge=0, le=2**63 - 1)
+    hash: str = Field(min_length=64, max_length=64)
+    signature: str = Field(max_length=100)
+
+    def body(self, workstation_id: str) -> dict[str, Any]:
+        return {"workstation_id": workstation_id, "seq": self.seq, "hash": self.hash}
+
+
 class PushBatch(_Message):
     workstation_id: str
     prev_hash: str = Field(min_length=64, max_length=64)
     rows: list[list[Any]] = Field(max_length=MAX_BATCH_ENTRIES)
+    head: SignedHead | None = None
 
 
 class JournalHead(_Answer):

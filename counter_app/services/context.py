@@ -17,6 +17,7 @@ from counter_app.services.config import (
 from counter_app.services.day_close import DayCloseService
 from counter_app.services.day_report import DayReportService
 from counter_app.services.events import EventBus
+from counter_app.services.evidence import EvidenceService
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
 from counter_app.services.instructions import InstructionService
@@ -91,6 +92,7 @@ class AppContext:
     shifts: ShiftService
     day_close: DayCloseService
     day_report: DayReportService
+    evidence: EvidenceService
     lock: InstanceLock | None = field(default=None)
     queue_host: QueueHost | None = field(default=None)
 
@@ -123,6 +125,9 @@ class AppContext:
             bus = EventBus()
             uow = UnitOfWork(db, clock, bus)
             session = SessionService(uow, bus)
+            # Before anything else writes: compare the store with its seal.
+            evidence = EvidenceService(uow, session, profile.seal_path, config.workstation_id)
+            evidence.start()
             printer = make_receipt_printer(
                 config.devices.receipt_printer.backend,
                 config.devices.receipt_printer.width_px,
@@ -166,6 +171,7 @@ class AppContext:
                 limits,
             )
             day_close = DayCloseService(uow, session, sync, config, profile, clock)
+            day_close.evidence_check = evidence.check_now
             ctx = cls(
                 profile=profile,
                 config=config,
@@ -196,6 +202,7 @@ class AppContext:
                 shifts=ShiftService(uow, session, limits, config.window.number),
                 day_close=day_close,
                 day_report=DayReportService(uow, config, day_close),
+                evidence=evidence,
                 lock=lock,
                 queue_host=queue_host,
             )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from counter_app.domain.errors import BilingualError
+from counter_app.domain.evidence import Finding
 from counter_app.domain.text import to_arabic_indic
 from counter_app.services.clock import Clock
 from counter_app.services.config import CounterConfig
@@ -118,6 +119,9 @@ class DayCloseService:
         self._sync = sync
         self._config = config
         self._clock = clock
+        # The evidence check (services.evidence), run at the journal step: a finding is
+        # journaled and the day does not close until a supervisor acknowledges it.
+        self.evidence_check: Callable[[], list[Finding]] | None = None
         folder = config.backup.folder
         self.backup_folder = Path(folder) if folder else profile.root / "backups"
 
@@ -243,6 +247,16 @@ class DayCloseService:
                 "journal",
                 f"سلسلة القيود لا تتحقق ({detail}): لا يُغلق اليوم. اتصل بالمركز",
                 f"The journal chain does not verify ({detail}): the day is not closed. Call HQ",
+            )
+        found = self.evidence_check() if self.evidence_check is not None else []
+        held = self._uow.held_by
+        if found or held is not None:
+            what = "; ".join(f.detail_en for f in found) or f"entry {held} is not acknowledged"
+            raise CloseFailed(
+                "journal",
+                "اكتُشف عبث بسجل هذا الشباك: لا يُغلق اليوم حتى يقر المشرف بما وُجد",
+                f"Tampering was found at this window ({what}): the day is not closed "
+                "until a supervisor acknowledges it",
             )
         if report.last_seq:
             with self._uow.db.write() as tx:

@@ -15,7 +15,9 @@ from importlib import resources
 import keyring
 from keyring.backends import fail
 
+from counter_app.domain.evidence import Finding
 from counter_app.services.config import ConfigError, CounterConfig, load_config
+from counter_app.services.evidence import evidence_findings
 from counter_app.services.instance import InstanceLock
 from counter_app.services.journal_check import verify_journal
 from counter_app.services.profile import Profile
@@ -100,6 +102,16 @@ def _database_checks(profile: Profile, config: CounterConfig | None) -> list[Che
             if quick == "ok"
             else Check("FAIL", "quick_check", quick, "restore counter.db from a backup")
         )
+        for finding in _evidence(profile, db, config):
+            checks.append(
+                Check(
+                    "FAIL",
+                    f"evidence: {finding.kind}",
+                    finding.describe(),
+                    "do not repair anything: start the counter so that it is journaled, and "
+                    "call the supervisor and headquarters",
+                )
+            )
         report = verify_journal(db)
         if report.ok:
             checks.append(Check("OK", "journal chain", f"{report.entries} entries verify"))
@@ -119,6 +131,13 @@ def _database_checks(profile: Profile, config: CounterConfig | None) -> list[Che
         return _guard("database", run)
     finally:
         db.close()
+
+
+def _evidence(profile: Profile, db: Database, config: CounterConfig | None) -> list[Finding]:
+    """The seal, triggers, business rows and HQ's key, compared read-only."""
+    if config is None:
+        return []
+    return evidence_findings(profile, db, config.workstation_id)
 
 
 def _keyring_check() -> Check:

@@ -1,7 +1,7 @@
 """A profile: the folder that holds one workstation's configuration, data and logs.
 
 Layout: `config.toml`, `counter.db` (with its WAL files), `logs/`, `printed/` (what the
-simulated devices print), and `instance.lock`. The default folder comes from
+simulated devices print), `journal.seal` and `instance.lock`. The default folder comes from
 platformdirs, so it is the conventional place on Windows and Linux alike.
 """
 
@@ -40,6 +40,11 @@ class Profile:
     @property
     def printed_dir(self) -> Path:
         return self.root / "printed"
+
+    @property
+    def seal_path(self) -> Path:
+        """The journal's last committed head, sealed outside the database."""
+        return self.root / "journal.seal"
 
     @property
     def lock_path(self) -> Path:

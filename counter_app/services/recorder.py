@@ -46,16 +46,32 @@ class DayClosed(InputError):
         )
 
 
+class TamperHold(InputError):
+    """Operations wait: tampering was found and no supervisor has acknowledged it yet."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(
+            "tamper_hold",
+            f"اكتُشف عبث بسجل الشباك (القيد {seq}): العمليات موقوفة حتى يقر المشرف "
+            "(Ctrl+Shift+A)",
+            f"Tampering found at this window (entry {seq}): operations wait for a supervisor "
+            "to acknowledge it (Ctrl+Shift+A)",
+        )
+
+
 class Recorder:
     """Records journal entries inside one open transaction."""
 
-    def __init__(self, tx: Transaction, clock: Clock) -> None:
+    def __init__(self, tx: Transaction, clock: Clock, held_by: int | None = None) -> None:
         self.tx = tx
         self._clock = clock
+        self._held_by = held_by
         self.appended: list[JournalEntry] = []
 
     def record(self, entry_type: str, payload: Mapping[str, Any], clerk: str) -> JournalEntry:
         if entry_type.startswith(OPERATIONS):
+            if self._held_by is not None:
+                raise TamperHold(self._held_by)
             day = self.business_day
             if self.tx.shifts.is_day_closed(day):
                 raise DayClosed(day)
@@ -77,12 +93,15 @@ class UnitOfWork:
         self.db = db
         self.clock = clock
         self.bus = bus
+        # The `tamper.detected` entry no supervisor has acknowledged yet, if any: while
+        # set, operations are refused (services.evidence sets and clears it).
+        self.held_by: int | None = None
         with db.read() as tx:
             self._acked = int(tx.fact(LAST_ACKED_SEQ) or 0)
 
     def run(self, work: Callable[[Recorder], T]) -> T:
         with self.db.write() as tx:
-            recorder = Recorder(tx, self.clock)
+            recorder = Recorder(tx, self.clock, self.held_by)
             result = work(recorder)
         for entry in recorder.appended:
             waiting = entry.seq - self._acked

@@ -38,10 +38,12 @@ from sync.protocol import (
     FinesAnswer,
     PushBatch,
     SignatureError,
+    SignedHead,
     b64d,
     compact_certificate_body,
     load_public_key,
     public_key_text,
+    sign,
     utc_now_text,
 )
 from sync.worker import PeriodicWorker
@@ -209,6 +211,7 @@ class SyncService:
         store (if the keyring refuses, nothing is recorded as enrolled)."""
         answer, cert = granted.answer, granted.answer.certificate
         credentials.save(cert.workstation_id, credentials.Credentials(answer.token, granted.key))
+        credentials.save_anchor(cert.workstation_id, answer.hq_public_key)
         enrolment = Enrolment(
             cert.workstation_id,
             granted.hq_url,
@@ -318,8 +321,16 @@ class SyncService:
         head = client.head()
         acked, acked_hash = head.acked_seq, head.acked_hash
         with self._uow.db.read() as tx:
-            local_last, _ = tx.journal.head()
+            local_last, local_hash = tx.journal.head()
             mine = tx.journal.get(acked) if acked else None
+        signed = self._signed_head(enrolment, local_last, local_hash)
+        # Show HQ what this window holds where the two differ, so that HQ raises its own
+        # alarm: the window's refusal alone would leave no trace where auditors look.
+        if acked > local_last:
+            self._report_head(client, enrolment, acked_hash, signed)
+        elif acked and mine is not None and mine.hash != acked_hash:
+            ours = self._signed_head(enrolment, acked, mine.hash)
+            self._report_head(client, enrolment, acked_hash, ours)
         if acked > local_last:
             raise SyncProblem(
                 "hq_ahead",
@@ -343,6 +354,7 @@ class SyncService:
                 workstation_id=enrolment.workstation_id,
                 prev_hash=prev_hash,
                 rows=[[getattr(e, f) for f in WIRE_FIELDS] for e in entries],
+                head=signed,
             )
             try:
                 result = client.push(batch)
@@ -355,6 +367,27 @@ class SyncService:
             self._uow.record_acknowledged(acked)
             self._bus.publish(SyncProgressed(sent, total))
         return sent, acked
+
+    def _signed_head(self, enrolment: Enrolment, seq: int, head_hash: str) -> SignedHead | None:
+        creds = credentials.load(enrolment.workstation_id)
+        if creds is None:
+            return None
+        body = {"workstation_id": enrolment.workstation_id, "seq": seq, "hash": head_hash}
+        return SignedHead(seq=seq, hash=head_hash, signature=sign(creds.signing_key, body))
+
+    @staticmethod
+    def _report_head(
+        client: HqClient, enrolment: Enrolment, prev_hash: str, head: SignedHead | None
+    ) -> None:
+        if head is None:
+            return
+        report = PushBatch(
+            workstation_id=enrolment.workstation_id, prev_hash=prev_hash, rows=[], head=head
+        )
+        try:
+            client.push(report)
+        except HqRefused as exc:
+            log.error("HQ was shown this window's head: %s", exc.message_en)
 
     def _pull(self, client: HqClient, enrolment: Enrolment) -> list[str]:
         applied = []

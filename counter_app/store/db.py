@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -23,6 +23,7 @@ from sqlalchemy.pool import QueuePool
 
 from counter_app.domain.errors import BilingualError
 from counter_app.store import schema
+from counter_app.store.evidence_repo import EvidenceRepository
 from counter_app.store.journal_repo import HeadCache, JournalRepository
 from counter_app.store.payment_repo import PaymentRepository
 from counter_app.store.print_repo import PrintRepository
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration this build ships. A store already at it opens without loading
 # Alembic (a tenth of a second at every start); tests check it matches the scripts.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 class StoreError(RuntimeError):
@@ -91,6 +92,7 @@ class Transaction:
         self.printing = PrintRepository(conn)
         self.payments = PaymentRepository(conn)
         self.requests = RequestRepository(conn)
+        self.evidence = EvidenceRepository(conn)
 
     def fact(self, key: str) -> str | None:
         row = self.conn.execute(
@@ -128,6 +130,9 @@ class Database:
         self._writer: Connection | None = None
         self._write_lock = threading.RLock()
         self._head = HeadCache()
+        # Called with the new journal head after each commit that appended entries (the
+        # evidence service seals it outside the database).
+        self.after_commit: Callable[[int, str], None] | None = None
 
     @property
     def engine(self) -> Engine:
@@ -303,6 +308,9 @@ class Database:
                 self._head.forget()
                 raise
             self._head.commit(tx.journal.pending_head)
+            if tx.journal.pending_head is not None and self.after_commit is not None:
+                # Still under the write lock: seals are written in commit order.
+                self.after_commit(*tx.journal.pending_head)
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:

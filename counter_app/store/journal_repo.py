@@ -124,3 +124,9 @@ class JournalRepository:
     def get(self, seq: int) -> JournalEntry | None:
         row = self._conn.execute(select(*_COLUMNS).where(je.c.seq == seq)).first()
         return None if row is None else JournalEntry(*row)
+
+    def last_of(self, entry_type: str) -> JournalEntry | None:
+        """The latest entry of one type (index journal_by_type)."""
+        query = select(*_COLUMNS).where(je.c.entry_type == entry_type).order_by(je.c.seq.desc())
+        row = self._conn.execute(query.limit(1)).first()
+        return None if row is None else JournalEntry(*row)

@@ -33,6 +33,7 @@ from counter_app.services.events import (
 )
 from counter_app.services.instructions import Instruction
 from counter_app.services.queue import QueueSnapshot
+from counter_app.services.recorder import TamperHold
 from counter_app.services.session import Clerk
 from counter_app.services.shift import Opening
 from counter_app.ui.actions import Binding, CounterActions
@@ -49,6 +50,7 @@ from counter_app.ui.screens.day_close import DayCloseDialog
 from counter_app.ui.screens.lock import IdleWatch, LockPanel
 from counter_app.ui.screens.queue_figures import QueueFiguresScreen
 from counter_app.ui.screens.shift import ShiftCloseDialog, ShiftOpenDialog
+from counter_app.ui.screens.tamper import TamperDialog
 from counter_app.ui.screens.visit_panel import VisitPanel
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.strings import has, tr, tr_both
@@ -63,6 +65,7 @@ VISIT_ENDS = (
     "clerk.signed_out",
 )
 SIGN_IN_PAGE, COUNTER_PAGE, LOCK_PAGE = 0, 1, 2
+Waiting = tuple[int, list[dict[str, object]]]  # a tamper finding: its entry, what it lists
 
 
 class MainWindow(QMainWindow):
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
             ("menu_session", "sign_out", "Ctrl+Shift+O", self.sign_out),
             ("menu_session", "close_shift", "Ctrl+Shift+E", self.close_shift),
             ("menu_session", "close_day", "Ctrl+Shift+D", self.close_day),
+            ("menu_session", "acknowledge_tamper", "Ctrl+Shift+A", self.acknowledge_tamper),
         ]
 
     # ---- the session ------------------------------------------------------------------
@@ -192,9 +196,38 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(COUNTER_PAGE)
         self.idle.timer.start()
         self.focus_identity()
-        self.ops.query(lambda c: c.queue.snapshot(), success=self._open_shift_if_needed)
+        self.ops.query(lambda c: c.evidence.waiting(), success=self._tamper_or_shift)
         self._refresh_inbox(announce=True)
         self._refresh_caps()
+
+    def _tamper_or_shift(self, waiting: Waiting | None) -> None:
+        """Tampering found and not acknowledged: said plainly, and the supervisor's dialog
+        comes before the float (operations wait for it); otherwise the shift opens."""
+        self.status.show_tamper(waiting[0] if waiting else None)
+        if waiting is None:
+            self.ops.query(lambda c: c.queue.snapshot(), success=self._open_shift_if_needed)
+            return
+        self.messages.show_error(TamperHold(waiting[0]))
+        self._ask_supervisor(waiting)
+
+    def acknowledge_tamper(self) -> None:
+        self.ops.query(lambda c: c.evidence.waiting(), success=self._ask_supervisor)
+
+    def _ask_supervisor(self, waiting: Waiting | None) -> None:
+        if waiting is None:
+            self.status.show_tamper(None)
+            return
+        self.visit.show_dialog(
+            TamperDialog(self, self.ops, self.lang, waiting, self._tamper_acknowledged)
+        )
+
+    def _tamper_acknowledged(self) -> None:
+        self.status.show_tamper(None)
+        self._said("tamper_acknowledged")
+        self.ops.query(lambda c: c.queue.snapshot(), success=self._open_shift_if_needed)
+
+    def _tamper_badge(self, waiting: Waiting | None) -> None:
+        self.status.show_tamper(waiting[0] if waiting else None)
 
     def _refresh_inbox(self, *, announce: bool) -> None:
         """The status bar's instruction badge; `announce` also says so in the band."""
@@ -285,6 +318,8 @@ class MainWindow(QMainWindow):
             self._refresh_inbox(announce=False)
         if change.touches("payment.", "bundle.applied"):
             self._refresh_caps()
+        if change.touches("tamper.detected"):  # found again at the day close
+            self.ops.query(lambda c: c.evidence.waiting(), success=self._tamper_badge)
 
     def _queue_snapshot(self, snapshot: QueueSnapshot) -> None:
         self.shift_open = snapshot.shift_open

@@ -54,11 +54,15 @@ class CounterStatusBar(QStatusBar):
             "background: #b00020; color: white; font-weight: bold; border-radius: 8px;"
         )
         self.instructions.hide()
+        self.tamper = named(QLabel(), "status_tamper")
+        self.tamper.setStyleSheet("background: #b00020; color: white; font-weight: bold;")
+        self.tamper.hide()
         # The link state takes the stretchable side, so a long state never pushes the
         # printer and clerk off the bar; those keep their place as permanent widgets.
         self.connection.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.connection, 1)
         for label in (
+            self.tamper,
             self.instructions,
             self.caps,
             self.clock,
@@ -131,6 +135,12 @@ class CounterStatusBar(QStatusBar):
         """The inbox badge: how many of HQ's instructions wait for the clerk's answer."""
         self.instructions.setText(tr("status_instructions", self._lang, n=count))
         self.instructions.setVisible(count > 0)
+
+    def show_tamper(self, seq: int | None) -> None:
+        """While a tamper finding waits for a supervisor, the bar says so."""
+        if seq is not None:
+            self.tamper.setText(tr("status_tamper", self._lang, seq=seq))
+        self.tamper.setVisible(seq is not None)
 
     def show_caps(self, standing: CapStanding) -> None:
         """From 80% of a cap the clerk sees how close the window is, and what to do."""

@@ -259,6 +259,30 @@ _TEXT: dict[str, tuple[str, str]] = {
     "void_receipt_number": ("رقم الإيصال المراد إلغاؤه", "Receipt number to void"),
     "void_reason": ("سبب الإلغاء", "Reason for the void"),
     "supervisor": ("المشرف", "Supervisor"),
+    "acknowledge_tamper": (
+        "إقرار المشرف بالعبث المكتشف (Ctrl+Shift+A)",
+        "Supervisor acknowledges tampering found (Ctrl+Shift+A)",
+    ),
+    "tamper_title": ("اكتُشف عبث بسجل الشباك", "Tampering found at this window"),
+    "tamper_explain": (
+        "وجد الشباك عند بدء التشغيل أو عند إغلاق اليوم ما لا يفسره إلا العبث أو تلف القرص. "
+        "لم يُصلح شيء، وأُبلغ المركز الرئيسي مع المزامنة. لا تُسجل عمليات جديدة حتى يطلع "
+        "مشرف (غير الموظف على الشباك) ويكتب ما يعرفه.",
+        "At start or at day close the window found what only tampering (or a damaged disk) "
+        "explains. Nothing was repaired, and HQ hears of it with the next sync. New "
+        "operations wait until a supervisor (not the clerk at this window) has read this "
+        "and written what they know.",
+    ),
+    "tamper_note": ("ما يعرفه المشرف عن السبب", "What the supervisor knows of the cause"),
+    "acknowledge": ("إقرار (Enter)", "Acknowledge (Enter)"),
+    "status_tamper": (
+        "⚠ عبث مكتشف (القيد {seq}): Ctrl+Shift+A",
+        "⚠ Tampering (entry {seq}): Ctrl+Shift+A",
+    ),
+    "tamper_acknowledged": (
+        "أقر المشرف بما وُجد؛ استؤنفت العمليات",
+        "The supervisor acknowledged what was found; operations resume",
+    ),
     "approve": ("موافقة (Enter)", "Approve (Enter)"),
     "voided": (
         "أُلغي الإيصال رقم {receipt}؛ طُبع إيصال الإلغاء رقم {void}. رد للمواطن {amount}",

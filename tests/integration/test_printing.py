@@ -17,6 +17,7 @@ from PIL import Image
 from counter_app.cli import main
 from counter_app.domain.money import Money
 from counter_app.services.context import AppContext
+from counter_app.services.recorder import Recorder
 from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter
 from printing.documents import ClearanceCertificate
@@ -150,8 +151,12 @@ def enrol_locally(ctx: AppContext, hq_key: Ed25519PrivateKey) -> None:
         "compact_signature": b64e(signer.hq_signature),
         "compact_expires_day": signer.cert_expires_day,
     }
-    with ctx.db.write() as tx:
-        tx.set_fact("sync.enrolment", json.dumps(enrolment))
+
+    def work(rec: Recorder) -> None:
+        rec.tx.set_fact("sync.enrolment", json.dumps(enrolment))
+        rec.record("workstation.enrolled", {"workstation_id": enrolment["workstation_id"]}, "")
+
+    ctx.uow.run(work)
 
 
 def certificate() -> ClearanceCertificate:

@@ -1,0 +1,131 @@
+"""HQ's own alarms about an insider at the window, against the real HQ (SQLite and
+PostgreSQL): a head that goes backwards, a forked chain, a head signed by another key,
+and what the window found about itself; `hq-server alarms` names window and sequence."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from counter_app.services.context import AppContext
+from counter_app.services.demo import DEMO_SUPERVISOR
+from counter_app.services.sync import SyncProblem
+from sync import credentials
+from sync.client import HqClient, HqRefused
+from sync.protocol import PushBatch, SignedHead, sign
+from tests.helpers import open_demo
+from tests.integration.test_insider_evidence import raw_edit
+from tests.support.hq_server import RunningHq
+
+WS = "ASW-0101-W01"
+
+
+def synced_window(hq: RunningHq, root: Path, tickets: int = 12) -> AppContext:
+    ctx = open_demo(root)
+    ctx.sync.enroll(hq.url, hq.enroll_code())
+    for _ in range(tickets):
+        ctx.queue.issue_ticket()
+    ctx.sync.push_only()
+    return ctx
+
+
+def alarms_command(hq: RunningHq) -> str:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hq.cli",
+            "--db",
+            hq.db_url,
+            "--key-file",
+            str(hq.key_file),
+            *["alarms"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_synced_entries_deleted_at_the_window_raise_an_alarm_at_hq(
+    hq: RunningHq, tmp_path: Path
+) -> None:
+    root = tmp_path / "window"
+    ctx = synced_window(hq, root)
+    acked = ctx.uow.acked_seq
+    ctx.close()
+    raw_edit(root, f"DELETE FROM journal_entries WHERE seq > {acked - 5}")
+    ctx = open_demo(root, sign_in=False)
+    assert [f.kind for f in ctx.evidence.findings] == ["entries_missing"]
+    with pytest.raises(SyncProblem, match="HQ holds"):
+        ctx.sync.push_only()
+    ctx.close()
+    kinds = [(a["workstation_id"], a["kind"]) for a in hq.service.tamper_alarms()]
+    assert kinds == [(WS, "head_backwards")]
+    listed = alarms_command(hq)
+    # The window's journal now ends at the tamper.detected entry that took seq acked-4.
+    assert f"{WS} seq {acked - 4}: head_backwards" in listed
+
+
+def test_a_rewritten_synced_history_raises_a_fork_alarm_and_the_window_report_arrives(
+    hq: RunningHq, tmp_path: Path
+) -> None:
+    root = tmp_path / "window"
+    ctx = synced_window(hq, root)
+    acked = ctx.uow.acked_seq
+    ctx.close()
+    # The insider removes the last 5 synced entries and the seal, then works on: the
+    # window starts over from acked-5 with new entries under seqs HQ already holds.
+    raw_edit(root, f"DELETE FROM journal_entries WHERE seq > {acked - 5}")
+    (root / "journal.seal").unlink()
+    ctx = open_demo(root)
+    assert [f.kind for f in ctx.evidence.findings] == ["seal_missing"]
+    ctx.evidence.acknowledge(DEMO_SUPERVISOR[0], DEMO_SUPERVISOR[3], "told HQ by phone")
+    for _ in range(8):
+        ctx.queue.issue_ticket()
+    with pytest.raises(SyncProblem, match="differs"):
+        ctx.sync.push_only()
+    ctx.close()
+    alarms = hq.service.tamper_alarms()
+    assert [(a["workstation_id"], a["seq"], a["kind"]) for a in alarms] == [(WS, acked, "fork")]
+
+
+def test_a_head_not_signed_by_the_window_and_a_window_report(hq: RunningHq, tmp_path: Path) -> None:
+    root = tmp_path / "window"
+    ctx = synced_window(hq, root, tickets=3)
+    with ctx.db.read() as tx:
+        seq, head_hash = tx.journal.head()
+    body = {"workstation_id": WS, "seq": seq, "hash": head_hash}
+    forged = SignedHead(seq=seq, hash=head_hash, signature=sign(Ed25519PrivateKey.generate(), body))
+    token = credentials.load(WS)
+    assert token is not None
+    client = HqClient(hq.url, token=token.token, attempts=1)
+    with pytest.raises(HqRefused) as refused:
+        client.push(PushBatch(workstation_id=WS, prev_hash=head_hash, rows=[], head=forged))
+    assert refused.value.reason == "tamper"
+    # Sent again, the same alarm is not written twice.
+    with pytest.raises(HqRefused):
+        client.push(PushBatch(workstation_id=WS, prev_hash=head_hash, rows=[], head=forged))
+    client.close()
+    assert [(a["seq"], a["kind"]) for a in hq.service.tamper_alarms()] == [
+        (seq, "bad_head_signature")
+    ]
+    # The window finds something itself (a trigger dropped): its report reaches HQ.
+    ctx.close()
+    conn = sqlite3.connect(root / "counter.db")
+    conn.execute("DROP TRIGGER journal_no_update")
+    conn.commit()
+    conn.close()
+    ctx = open_demo(root, sign_in=False)
+    ctx.sync.push_only()
+    ctx.close()
+    last = hq.service.tamper_alarms()[-1]
+    assert (last["kind"], last["seq"]) == ("window_reported", seq + 1)
+    assert "trigger_dropped" in last["detail"]

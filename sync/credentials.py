@@ -7,6 +7,7 @@ bytes per secret; both secrets here are well under 100.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,6 +56,9 @@ _fallback: FallbackStore | None = None
 # Counts changes to where secrets come from (a save, a fallback store): a holder of a
 # cached key reads it again when this moves.
 _generation = 0
+# Keys that protect what the database keeps: read once per process (cleared when the
+# secret store changes), made on first use.
+_keys: dict[str, bytes] = {}
 
 
 def generation() -> int:
@@ -65,6 +69,7 @@ def use_fallback(store: FallbackStore | None) -> None:
     global _fallback, _generation  # noqa: PLW0603 (one process, one workstation)
     _fallback = store
     _generation += 1
+    _keys.clear()
 
 
 def _call(method: str, *args: str) -> str | None:
@@ -122,3 +127,19 @@ def save_anchor(workstation_id: str, hq_public_key: str) -> None:
 
 def load_anchor(workstation_id: str) -> str | None:
     return _call("get_password", f"{workstation_id}:hq-key")
+
+
+def store_key(workstation_id: str, name: str, legacy: bytes | None = None) -> bytes:
+    """A 32-byte key kept in the keyring under `name` ("citizen-key", "pin-key"), made
+    on first use, or taken over from `legacy` (a key an older version kept elsewhere)."""
+    slot = f"{workstation_id}:{name}"
+    if slot in _keys:
+        return _keys[slot]
+    text = _call("get_password", slot)
+    if text:
+        key = b64d(text)
+    else:
+        key = legacy if legacy is not None else os.urandom(32)
+        _call("set_password", slot, b64e(key))
+    _keys[slot] = key
+    return key

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from counter_app.services import secrets_at_rest
 from counter_app.services.catalogue import CatalogueService
 from counter_app.services.clock import Clock, SystemClock
 from counter_app.services.config import (
@@ -128,6 +129,7 @@ class AppContext:
             # Before anything else writes: compare the store with its seal.
             evidence = EvidenceService(uow, session, profile.seal_path, config.workstation_id)
             evidence.start()
+            secrets_at_rest.take_up(uow)
             printer = make_receipt_printer(
                 config.devices.receipt_printer.backend,
                 config.devices.receipt_printer.width_px,
@@ -151,6 +153,8 @@ class AppContext:
             fines = FinesKind(uow, sync, payments)
             sync.after_pull.append(fines.settle_waiting)
             sync.after_pull.append(payments.purge_citizen_data)
+            printing.printed_dir = profile.printed_dir
+            sync.after_pull.append(printing.purge_documents)
             requests = RequestService(uow, sync, config)
             sync.after_push.append(requests.submit_waiting)
             sync.after_pull.extend([requests.apply_statuses, requests.purge])

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from counter_app.services import secrets_at_rest
 from counter_app.services.config import render_config, write_config
 from counter_app.services.profile import Profile
 from sync import credentials
@@ -110,6 +111,7 @@ def open_demo_workstation(profile: Profile, **options: Any) -> AppContext:
     # Only a demo may fall back to a file when the OS keyring cannot be used.
     credentials.use_fallback(DemoProfileKeyring(profile.root / DEMO_SECRETS))
     try:
+        secrets_at_rest.take_up(ctx.uow)  # at open the OS keyring may have refused
         seed_demo(ctx)
     except BaseException:
         ctx.close()

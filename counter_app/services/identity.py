@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
 from counter_app.domain import national_id
 from counter_app.domain.mrz import parse_td3
 from counter_app.services.recorder import Recorder, UnitOfWork
+from counter_app.services.secrets_at_rest import citizen_key
 from counter_app.services.session import SessionService
-
-_SALT_FACT = "identity.digest_key"
 
 
 @dataclass(frozen=True)
@@ -92,15 +90,11 @@ class IdentityService:
 
 
 def citizen_digest(rec: Recorder, number: str) -> str:
-    """HMAC of the number under a key that never leaves this store: linkable at this window
-    (the same citizen twice), meaningless elsewhere, and useless once the key is purged."""
+    """HMAC of the number under a key kept in this window's keyring: linkable at this
+    window (the same citizen twice), meaningless elsewhere, and useless once the key goes."""
     return hmac.new(digest_key(rec), number.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def digest_key(rec: Recorder) -> bytes:
-    """This store's key for digests of citizen numbers, made on first use."""
-    key = rec.tx.fact(_SALT_FACT)
-    if key is None:
-        key = secrets.token_hex(32)
-        rec.tx.set_fact(_SALT_FACT, key)
-    return bytes.fromhex(key)
+    """The key for digests of citizen numbers: in the OS keyring, never in the store."""
+    return citizen_key(rec.tx)

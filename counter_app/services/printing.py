@@ -18,7 +18,8 @@ import logging
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counter_app.domain.errors import InputError
@@ -28,6 +29,7 @@ from counter_app.services.events import EventBus, PrinterStateChanged
 from counter_app.services.lanes import Lanes, then
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.sync import SyncService
+from counter_app.store.print_repo import PURGED
 from peripherals.base import DeviceError
 from peripherals.device_lane import DeviceLane
 from peripherals.document_printer import DocumentPrinter
@@ -78,10 +80,39 @@ class PrintService:
         # configured as its own device (the window then opens it after the commit).
         self.drawer_kick = config.devices.cash_drawer.backend == "escpos"
         self.document_lane = DeviceLane("document printer")
+        # Where the simulated devices write what they print (purged with the documents).
+        self.printed_dir: Path | None = None
 
     def close(self) -> None:
         self.receipt_lane.close()
         self.document_lane.close()
+
+    # ---- retention ---------------------------------------------------------------------
+
+    def purge_documents(self, today: date | None = None) -> int:
+        """Forget what was printed before the retention period and is already at HQ: the
+        documents kept for reprints (holders' names, national IDs, plates) and the files
+        the simulated devices wrote to `printed/`. The jobs and sheets stay accounted."""
+        today = today or self._uow.clock.now().date()
+        days = self._config.retention.citizen_data_days
+        before = (today - timedelta(days=days)).isoformat()
+
+        def work(rec: Recorder) -> tuple[int, float]:
+            up_to = min(rec.tx.journal.last_seq_before_day(before), self._uow.acked_seq)
+            count = rec.tx.printing.purge_documents(up_to)
+            if count:
+                rec.record("print.purged", {"before": before, "jobs": count}, "system")
+            entry = rec.tx.journal.get(up_to) if up_to else None
+            # Files go by the same rule: written before the last entry both older than
+            # the retention and held by HQ.
+            return count, datetime.fromisoformat(entry.device_time).timestamp() if entry else 0.0
+
+        count, cutoff = self._uow.run(work)
+        if self.printed_dir is not None and self.printed_dir.is_dir() and cutoff:
+            for path in self.printed_dir.rglob("*"):
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+        return count
 
     # ---- queueing, inside the business transaction ------------------------------------
 
@@ -200,6 +231,14 @@ class PrintService:
             if job is None:
                 raise InputError(
                     "job", "مهمة الطباعة غير موجودة", f"Print job {job_id} does not exist"
+                )
+            if job.document == PURGED:
+                raise InputError(
+                    "job",
+                    "حُذفت بيانات هذا المستند بعد انقضاء مدة الاحتفاظ: "
+                    "لا يُعاد طبعه، بل يُصدر من جديد",
+                    f"Print job {job_id} was purged after the retention period: it cannot be "
+                    "printed again; issue the document anew",
                 )
             # Every reprint of a receipt is a copy: a failed job may have put half a receipt
             # on paper. A certificate whose sheet failed was never handed out (that sheet

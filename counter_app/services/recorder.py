@@ -52,8 +52,7 @@ class TamperHold(InputError):
     def __init__(self, seq: int) -> None:
         super().__init__(
             "tamper_hold",
-            f"اكتُشف عبث بسجل الشباك (القيد {seq}): العمليات موقوفة حتى يقر المشرف "
-            "(Ctrl+Shift+A)",
+            f"اكتُشف عبث بسجل الشباك (القيد {seq}): العمليات موقوفة حتى يقر المشرف (Ctrl+Shift+A)",
             f"Tampering found at this window (entry {seq}): operations wait for a supervisor "
             "to acknowledge it (Ctrl+Shift+A)",
         )

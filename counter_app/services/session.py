@@ -13,6 +13,7 @@ from counter_app.domain.errors import InputError
 from counter_app.domain.text import clean_name, normalize_digits
 from counter_app.services.events import ClerkSignedIn, ClerkSignedOut, EventBus, SessionLocked
 from counter_app.services.recorder import Recorder, UnitOfWork
+from counter_app.services.secrets_at_rest import unwrap_pin_hash, wrap_pin_hash
 
 ROLES = ("clerk", "supervisor", "admin")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
@@ -69,7 +70,7 @@ class SessionService:
         if not _PIN.match(pin):
             raise InputError("pin", "الرقم السري من 4 إلى 8 أرقام", "The PIN is 4 to 8 digits")
         name = clean_name(display_name, field="display_name")
-        pin_hash = self._hasher.hash(pin)
+        pin_hash = wrap_pin_hash(self._uow.db.workstation_id, username, self._hasher.hash(pin))
 
         def work(rec: Recorder) -> Clerk:
             if rec.tx.clerks.get(username) is not None:
@@ -122,7 +123,7 @@ class SessionService:
                 "the next sync with HQ (every minute while online); try again then, or ask "
                 "the supervisor.",
             )
-        if row is None or not row.active or not self._pin_matches(row.pin_hash, pin):
+        if row is None or not row.active or not self._pin_matches(row.username, row.pin_hash, pin):
             failures = self._failures.get(username, 0) + 1
             self._failures[username] = failures
             self._refused(username, purpose, "wrong_pin")
@@ -187,7 +188,10 @@ class SessionService:
         self._bus.publish(ClerkSignedIn(clerk.username, clerk.display_name, clerk.role))
         return clerk
 
-    def _pin_matches(self, pin_hash: str, pin: str) -> bool:
+    def _pin_matches(self, username: str, stored: str, pin: str) -> bool:
+        pin_hash = unwrap_pin_hash(self._uow.db.workstation_id, username, stored)
+        if pin_hash is None:
+            return False
         try:
             return self._hasher.verify(pin_hash, pin)
         except (VerificationError, InvalidHashError):

@@ -26,6 +26,7 @@ from counter_app.domain.journal import GENESIS_HASH
 from counter_app.services.config import CounterConfig
 from counter_app.services.events import EventBus, SyncProgressed, SyncStateChanged
 from counter_app.services.recorder import Recorder, UnitOfWork
+from counter_app.services.secrets_at_rest import wrap_users_bundle
 from counter_app.store import Database
 from sync import credentials
 from sync.client import HqClient, HqRefused, HqUnavailable, check_hq_url
@@ -417,6 +418,8 @@ class SyncService:
 
     def _apply(self, rec: Recorder, *, bundle: Bundle) -> None:
         if bundle.kind == "users":
+            # Checked on arrival; kept with each PIN hash wrapped under the keyring's key.
+            bundle = wrap_users_bundle(rec.tx.workstation_id, bundle)
             listed = {u["username"] for u in bundle.payload["users"]}
             for user in bundle.payload["users"]:
                 rec.tx.clerks.upsert(

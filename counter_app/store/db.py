@@ -84,6 +84,7 @@ class Transaction:
         self, conn: Connection, workstation_id: str, head: HeadCache | None = None
     ) -> None:
         self.conn = conn
+        self.workstation_id = workstation_id
         self.journal = JournalRepository(conn, workstation_id, head)
         self.clerks = ClerkRepository(conn)
         self.shifts = ShiftRepository(conn)
@@ -99,6 +100,9 @@ class Transaction:
             select(schema.store_facts.c.value).where(schema.store_facts.c.key == key)
         ).first()
         return None if row is None else str(row[0])
+
+    def delete_fact(self, key: str) -> None:
+        self.conn.execute(schema.store_facts.delete().where(schema.store_facts.c.key == key))
 
     def set_fact(self, key: str, value: str) -> None:
         self.conn.execute(

@@ -130,3 +130,8 @@ class JournalRepository:
         query = select(*_COLUMNS).where(je.c.entry_type == entry_type).order_by(je.c.seq.desc())
         row = self._conn.execute(query.limit(1)).first()
         return None if row is None else JournalEntry(*row)
+
+    def last_seq_before_day(self, business_day: str) -> int:
+        """The last entry dated before `business_day` (index journal_by_day), or 0."""
+        query = select(func.max(je.c.seq)).where(je.c.business_day < business_day)
+        return int(self._conn.execute(query).scalar() or 0)

@@ -8,6 +8,9 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from counter_app.store.schema import print_jobs, security_sheets
 
+# What a print job's document becomes after the retention period (DESIGN.md rule 11).
+PURGED = '{"purged":true}'
+
 
 @dataclass(frozen=True)
 class PrintJobRow:
@@ -71,6 +74,20 @@ class PrintRepository:
         if sheet_serial is not None:
             values["sheet_serial"] = sheet_serial
         self._conn.execute(update(print_jobs).where(print_jobs.c.id == job_id).values(**values))
+
+    def purge_documents(self, up_to_seq: int) -> int:
+        """Forget what finished jobs printed (names, national IDs, plates) once their last
+        entry is at or before `up_to_seq`: the job, its status and its sheet stay."""
+        result = self._conn.execute(
+            update(print_jobs)
+            .where(
+                print_jobs.c.last_seq <= up_to_seq,
+                print_jobs.c.status.in_(("printed", "failed")),
+                print_jobs.c.document != PURGED,
+            )
+            .values(document=PURGED)
+        )
+        return int(result.rowcount or 0)
 
     def unfinished(self) -> list[PrintJobRow]:
         rows = self._conn.execute(

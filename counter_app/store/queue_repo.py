@@ -68,6 +68,23 @@ class ClerkRepository:
         else:
             self._conn.execute(update(clerks).where(clerks.c.username == username).values(**values))
 
+    def all(self) -> list[ClerkRow]:
+        rows = self._conn.execute(
+            select(
+                clerks.c.username,
+                clerks.c.display_name,
+                clerks.c.role,
+                clerks.c.pin_hash,
+                clerks.c.active,
+            )
+        )
+        return [ClerkRow(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def set_pin_hash(self, username: str, pin_hash: str) -> None:
+        self._conn.execute(
+            update(clerks).where(clerks.c.username == username).values(pin_hash=pin_hash)
+        )
+
     def usernames(self) -> list[str]:
         return [str(r[0]) for r in self._conn.execute(select(clerks.c.username))]
 

@@ -19,6 +19,11 @@ class ClerkRow:
     active: bool
 
 
+_SELECT = select(
+    clerks.c.username, clerks.c.display_name, clerks.c.role, clerks.c.pin_hash, clerks.c.active
+)
+
+
 def _inserted_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     if key is None:
@@ -31,15 +36,7 @@ class ClerkRepository:
         self._conn = conn
 
     def get(self, username: str) -> ClerkRow | None:
-        row = self._conn.execute(
-            select(
-                clerks.c.username,
-                clerks.c.display_name,
-                clerks.c.role,
-                clerks.c.pin_hash,
-                clerks.c.active,
-            ).where(clerks.c.username == username)
-        ).first()
+        row = self._conn.execute(_SELECT.where(clerks.c.username == username)).first()
         return None if row is None else ClerkRow(row[0], row[1], row[2], row[3], bool(row[4]))
 
     def add(self, username: str, display_name: str, role: str, pin_hash: str) -> None:
@@ -69,16 +66,7 @@ class ClerkRepository:
             self._conn.execute(update(clerks).where(clerks.c.username == username).values(**values))
 
     def all(self) -> list[ClerkRow]:
-        rows = self._conn.execute(
-            select(
-                clerks.c.username,
-                clerks.c.display_name,
-                clerks.c.role,
-                clerks.c.pin_hash,
-                clerks.c.active,
-            )
-        )
-        return [ClerkRow(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        return [ClerkRow(r[0], r[1], r[2], r[3], bool(r[4])) for r in self._conn.execute(_SELECT)]
 
     def set_pin_hash(self, username: str, pin_hash: str) -> None:
         self._conn.execute(

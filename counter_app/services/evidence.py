@@ -200,14 +200,6 @@ class EvidenceService:
         except OSError as exc:  # a full disk: the next start finds the seal behind, not ahead
             log.warning("journal head %s not sealed: %s", seq, exc)
 
-    def signed_head(self, tx: Transaction) -> SealedHead | None:
-        """The stored head, signed now (what a push shows HQ), or None without a key."""
-        if self._key is None:
-            return None
-        seq, head_hash = tx.journal.head()
-        body = SealedHead(self._workstation_id, seq, head_hash)
-        return SealedHead(body.workstation_id, seq, head_hash, sign(self._key, body.body()))
-
     # ---- the supervisor ----------------------------------------------------------------
 
     @property

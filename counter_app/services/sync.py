@@ -94,6 +94,9 @@ class SyncService:
     def __init__(self, uow: UnitOfWork, bus: EventBus, config: CounterConfig) -> None:
         self._uow = uow
         self._bus = bus
+        # The workstation key read with the token for the current connection to HQ: a
+        # push signs the window's head with it (no second keyring read).
+        self._signing_key: Ed25519PrivateKey | None = None
         self._config = config
         self.batch_size = BATCH_SIZE
         self.clock_offset_s: float | None = None
@@ -305,6 +308,7 @@ class SyncService:
                 "رمز الاتصال بالمركز غير موجود؛ أعد التسجيل",
                 "This window's HQ token is missing from the keyring: enrol again",
             )
+        self._signing_key = creds.signing_key
         return HqClient(
             enrolment.hq_url,
             token=creds.token,
@@ -370,11 +374,11 @@ class SyncService:
         return sent, acked
 
     def _signed_head(self, enrolment: Enrolment, seq: int, head_hash: str) -> SignedHead | None:
-        creds = credentials.load(enrolment.workstation_id)
-        if creds is None:
+        if self._signing_key is None:
             return None
-        body = {"workstation_id": enrolment.workstation_id, "seq": seq, "hash": head_hash}
-        return SignedHead(seq=seq, hash=head_hash, signature=sign(creds.signing_key, body))
+        unsigned = SignedHead(seq=seq, hash=head_hash, signature="")
+        signature = sign(self._signing_key, unsigned.body(enrolment.workstation_id))
+        return unsigned.model_copy(update={"signature": signature})
 
     @staticmethod
     def _report_head(

@@ -59,7 +59,8 @@ def day_report(conn: Connection, day: str, office: str = "") -> dict[str, Any]:
 
 
 def _plain(figures: dict[str, Any]) -> dict[str, Any]:
-    keep = (*SUMMARY, "by_tender", "by_service", "voids", "requests", "certificates", "queue")
+    keep: tuple[str, ...] = (*SUMMARY, "by_tender", "by_service", "voids", "requests")
+    keep = (*keep, "certificates", "queue", "silent_gaps")
     return {k: figures[k] for k in keep}
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
+from counter_app.domain.heartbeat import HEARTBEAT, heartbeat_body
 from hq import schema as t
 from sync.protocol import SignatureError, SignedHead, utc_now_text, verify
 
@@ -84,4 +85,51 @@ def window_reports(entries: list[dict[str, Any]]) -> list[Alarm]:
         except (ValueError, AttributeError, KeyError, TypeError):
             detail = "(findings unreadable)"
         alarms.append((entry["seq"], "window_reported", detail or "(no findings listed)"))
+    return alarms
+
+
+def heartbeat_alarms(
+    conn: Connection, workstation_id: str, public_key: str, entries: list[dict[str, Any]]
+) -> list[Alarm]:
+    """Every heartbeat HQ receives must be signed by the window's key over its place in
+    the journal (`counter_app.domain.heartbeat`); one that is not was forged, or entries
+    before it were removed or edited and the chain recomputed before the push."""
+    beats = [e for e in entries if e["entry_type"] == HEARTBEAT]
+    if not beats:
+        return []
+    enrolled = [e["seq"] for e in entries if e["entry_type"] == "workstation.enrolled"]
+    enrolled_seq = conn.execute(
+        select(func.min(t.journal_entries.c.seq)).where(
+            t.journal_entries.c.workstation_id == workstation_id,
+            t.journal_entries.c.entry_type == "workstation.enrolled",
+        )
+    ).scalar()
+    if enrolled_seq is not None:
+        enrolled.append(int(enrolled_seq))
+    first_enrolled = min(enrolled, default=None)
+    alarms: list[Alarm] = []
+    for entry in beats:
+        try:
+            payload = json.loads(entry["payload"])
+            signature = str(payload.get("signature", ""))
+            shift = int(payload.get("shift", 0))
+        except (ValueError, AttributeError, TypeError):
+            signature, shift = "", 0
+        if not signature and (first_enrolled is None or entry["seq"] < first_enrolled):
+            continue  # beaten before the window held a key
+        body = heartbeat_body(
+            workstation_id, entry["seq"], entry["prev_hash"], entry["device_time"], shift
+        )
+        try:
+            verify(public_key, body, signature)
+        except SignatureError:
+            alarms.append(
+                (
+                    entry["seq"],
+                    "bad_heartbeat",
+                    f"heartbeat {entry['seq']} is not signed by the window's key for its "
+                    "place in the journal: entries before it were removed or edited, or it "
+                    "was forged",
+                )
+            )
     return alarms

@@ -26,7 +26,7 @@ from hq import schema as t
 from hq.catalogue import latest, seed_default
 from hq.checks import check_office, check_public_key, check_window
 from hq.errors import HqError
-from hq.evidence import Alarm, check_head, record_alarm, window_reports
+from hq.evidence import Alarm, check_head, heartbeat_alarms, record_alarm, window_reports
 from hq.limits import office_limits
 from hq.requests import requests_bundle
 from hq.versions import add_instruction, bump
@@ -348,6 +348,8 @@ class HqService:
                     conn.execute(insert(t.journal_entries), fresh)
                     for reported in window_reports(fresh):
                         record_alarm(conn, ws.id, reported)
+                    for forged in heartbeat_alarms(conn, ws.id, ws.public_key, fresh):
+                        record_alarm(conn, ws.id, forged)
                     if self.after_ingest is not None:
                         self.after_ingest(conn, ws.id, fresh)
                     held_seq, held_hash = fresh[-1]["seq"], fresh[-1]["hash"]

@@ -9,6 +9,7 @@ computes a figure, it only lays them out.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 from PIL import Image
@@ -17,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from counter_app.domain.business_time import cairo_local
 from counter_app.domain.cash import TENDER_NAMES
 from counter_app.domain.money import Money
 from counter_app.domain.text import to_arabic_indic
@@ -54,6 +56,15 @@ def _money(piastres: int, lang: str) -> str:
 
 def _minutes(value: float, lang: str) -> str:
     return _n(f"{value:.1f}", lang) + _t(lang, " د", " min")
+
+
+def _minutes_whole(value: int, lang: str) -> str:
+    return _n(value, lang) + _t(lang, " د", " min")
+
+
+def _clock(text: str) -> str:
+    """An entry's time as the office's clock shows it (HH:MM, Cairo)."""
+    return cairo_local(datetime.fromisoformat(text)).strftime("%H:%M")
 
 
 def sections(report: dict[str, Any], lang: str) -> list[Section]:
@@ -194,6 +205,23 @@ def sections(report: dict[str, Any], lang: str) -> list[Section]:
         if close.get("approved_by"):
             closes.append(row("اعتمد الفرق", "Difference approved by", close["approved_by"]))
     out.append(row("إغلاق الورديات", "Shift closes", closes or [row("لا شيء", "None", "")]))
+    gaps = [
+        (
+            gap["clerk"],
+            _n(f"{_clock(gap['from'])}-{_clock(gap['to'])}", lang)
+            + " ("
+            + _minutes_whole(gap["minutes"], lang)
+            + ")",
+        )
+        for gap in report.get("silent_gaps", [])
+    ]
+    out.append(
+        row(
+            "فترات صمت والوردية مفتوحة",
+            "Silent gaps in open shifts",
+            gaps or [row("لا شيء", "None", "")],
+        )
+    )
     ranges = [
         (
             _n(f"{r['first']}-{r['last']}", lang),

@@ -7,7 +7,8 @@ both sides print.
 
 - a *visit* is a receipt issued (`payment.recorded`), voided or not;
 - a *transaction* is a payment that stands (not voided the same day);
-- *collections* are those transactions' totals; *operations* their service lines.
+- *collections* are those transactions' totals; *operations* their service lines;
+- a *silent gap* is a stretch of an open shift with no heartbeat (`domain.heartbeat`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from counter_app.domain.business_time import cairo_local
 from counter_app.domain.cash import TENDERS
+from counter_app.domain.heartbeat import Mark, shift_of, silent_gaps
 from counter_app.domain.queue import TicketEvent, figures_report, replay
 
 
@@ -51,8 +53,12 @@ def day_figures(  # noqa: PLR0912, PLR0915 (one branch per kind of entry)
     shift_closes: list[dict[str, Any]] = []
     movements: list[dict[str, Any]] = []
     tickets: list[TicketEvent] = []
+    marks: list[Mark] = []
     for e in entries:
         kind, p = e.entry_type, e.payload
+        shift = shift_of(kind, p, e.seq)
+        if shift is not None:
+            marks.append(Mark(e.window, shift, e.seq, e.clerk, e.time))
         if kind == "payment.recorded":
             payments[(e.window, str(p["payment"]))] = e
         elif kind == "payment.voided":
@@ -140,6 +146,7 @@ def day_figures(  # noqa: PLR0912, PLR0915 (one branch per kind of entry)
         "shift_closes": shift_closes,
         "cash_movements": movements,
         "queue": queue,
+        "silent_gaps": [gap.as_payload() for gap in silent_gaps(marks)],
     }
 
 

@@ -19,6 +19,7 @@ from counter_app.services.day_close import DayCloseService
 from counter_app.services.day_report import DayReportService
 from counter_app.services.events import EventBus
 from counter_app.services.evidence import EvidenceService
+from counter_app.services.heartbeat import HeartbeatService
 from counter_app.services.identity import IdentityService
 from counter_app.services.instance import InstanceLock
 from counter_app.services.instructions import InstructionService
@@ -94,6 +95,7 @@ class AppContext:
     day_close: DayCloseService
     day_report: DayReportService
     evidence: EvidenceService
+    heartbeat: HeartbeatService
     lock: InstanceLock | None = field(default=None)
     queue_host: QueueHost | None = field(default=None)
 
@@ -207,6 +209,9 @@ class AppContext:
                 day_close=day_close,
                 day_report=DayReportService(uow, config, day_close),
                 evidence=evidence,
+                heartbeat=HeartbeatService(
+                    uow, session, config.workstation_id, evidence.signing_key
+                ),
                 lock=lock,
                 queue_host=queue_host,
             )

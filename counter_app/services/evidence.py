@@ -3,7 +3,8 @@ day close, and the supervisor's acknowledgement (see `counter_app.domain.evidenc
 
 The seal is `journal.seal` in the profile folder, rewritten (fsynced, then renamed over
 the last one) after every commit that appended entries, and signed with the
-workstation's key from the keyring once the window is enrolled. Nothing here repairs:
+workstation's key from the keyring once the window is enrolled. The heartbeats' signatures
+(`services.heartbeat`) are checked with the rest. Nothing here repairs:
 a finding is journaled as `tamper.detected`, and operations wait (the recorder refuses
 them) until a supervisor other than the clerk at the window acknowledges it.
 """
@@ -28,9 +29,10 @@ from counter_app.domain.evidence import (
     findings_payload,
 )
 from counter_app.domain.text import clean_free_text
+from counter_app.services.heartbeat import heartbeat_findings
 from counter_app.services.payment import check_approver
 from counter_app.services.profile import Profile
-from counter_app.services.recorder import Recorder, UnitOfWork
+from counter_app.services.recorder import LAST_ACKED_SEQ, Recorder, UnitOfWork
 from counter_app.services.session import SessionService
 from counter_app.store import Database, Transaction
 from sync import credentials
@@ -100,6 +102,12 @@ class EvidenceService:
         except CredentialsUnavailable as exc:
             log.warning("seals go unsigned: %s", exc)
             self._key = None
+
+    def signing_key(self) -> Ed25519PrivateKey | None:
+        """The workstation's key, read again when the keyring's contents changed."""
+        if self._key_generation != credentials.generation():
+            self.refresh_key()  # enrolled, or a demo's secret store arrived
+        return self._key
 
     def _anchor(self) -> str | None:
         try:
@@ -191,10 +199,9 @@ class EvidenceService:
     def seal(self, seq: int, head_hash: str) -> None:
         """Seal a committed head outside the database (after every commit)."""
         seal = SealedHead(self._workstation_id, seq, head_hash)
-        if self._key_generation != credentials.generation():
-            self.refresh_key()  # enrolled, or a demo's secret store arrived
-        if self._key is not None:
-            seal = SealedHead(seal.workstation_id, seq, head_hash, sign(self._key, seal.body()))
+        key = self.signing_key()
+        if key is not None:
+            seal = SealedHead(seal.workstation_id, seq, head_hash, sign(key, seal.body()))
         try:
             self._seal.write(seal)
         except OSError as exc:  # a full disk: the next start finds the seal behind, not ahead
@@ -271,6 +278,8 @@ def inspect_store(
     found: list[Finding] = []
     with db.read() as tx:
         found.extend(_seal_findings(tx, seal_file, workstation_id, key))
+        acked = int(tx.fact(LAST_ACKED_SEQ) or 0)
+        found.extend(heartbeat_findings(tx, workstation_id, key, acked))
         for name in tx.evidence.missing_triggers():
             found.append(
                 Finding(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from counter_app.domain.errors import InputError
-from counter_app.domain.journal import EntryDraft, JournalEntry
+from counter_app.domain.journal import EntryDraft, JournalEntry, Stamp
 from counter_app.services.clock import Clock
 from counter_app.services.events import EventBus, JournalAppended, StoreChanged
 from counter_app.store import Database, Transaction
@@ -67,7 +67,15 @@ class Recorder:
         self._held_by = held_by
         self.appended: list[JournalEntry] = []
 
-    def record(self, entry_type: str, payload: Mapping[str, Any], clerk: str) -> JournalEntry:
+    def record(
+        self,
+        entry_type: str,
+        payload: Mapping[str, Any],
+        clerk: str,
+        stamp: Stamp | None = None,
+    ) -> JournalEntry:
+        """Append one entry. `stamp` is given by an entry that signs its own time
+        (a heartbeat); otherwise the clock is read now."""
         if entry_type.startswith(OPERATIONS):
             if self._held_by is not None:
                 raise TamperHold(self._held_by)
@@ -77,7 +85,7 @@ class Recorder:
         entry = self.tx.journal.append(
             EntryDraft(entry_type, payload, clerk),
             uuid=str(uuid.uuid4()),
-            stamp=self._clock.stamp(),
+            stamp=stamp or self._clock.stamp(),
         )
         self.appended.append(entry)
         return entry
@@ -85,6 +93,9 @@ class Recorder:
     @property
     def business_day(self) -> str:
         return self._clock.stamp().business_day
+
+    def stamp(self) -> Stamp:
+        return self._clock.stamp()
 
 
 class UnitOfWork:

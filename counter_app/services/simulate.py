@@ -128,9 +128,9 @@ def _serve_one(
     service = rng.choice([g.code for g in ctx.catalogue.current().queue_groups])
     ctx.queue.issue_ticket(service, kiosk=True)
     today.tickets += 1
-    clock.advance(rng.uniform(20, 90))
+    _wait(ctx, clock, rng.uniform(20, 90))
     ctx.queue.call_next()
-    clock.advance(rng.uniform(15, 60))
+    _wait(ctx, clock, rng.uniform(15, 60))
     if rng.random() < 0.06:
         ctx.queue.finish_current("no_show")
         today.no_show += 1
@@ -142,13 +142,19 @@ def _serve_one(
         except InputError:
             today.refused_inputs += 1
     ctx.identity.capture_national_id(number)
-    clock.advance(rng.uniform(30, 120))
+    _wait(ctx, clock, rng.uniform(30, 120))
     pay_for_visit(ctx, rng, number, today.money)
-    clock.advance(rng.uniform(30, 180))
+    _wait(ctx, clock, rng.uniform(30, 180))
     ctx.queue.finish_current("served")
     today.served += 1
     if rng.random() < 0.6:  # most citizens press a rating button on the way out
         ctx.queue.rate(rng.choice((3, 4, 5, 5, 5)))
+
+
+def _wait(ctx: AppContext, clock: SimulatedClock, seconds: float) -> None:
+    """Time passes at the window; its timer beats while the shift is open."""
+    clock.advance(seconds)
+    ctx.heartbeat.beat_if_due()
 
 
 def _head(ctx: AppContext) -> int:

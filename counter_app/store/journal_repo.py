@@ -131,6 +131,16 @@ class JournalRepository:
         row = self._conn.execute(query.limit(1)).first()
         return None if row is None else JournalEntry(*row)
 
+    def of_type(self, entry_type: str, after_seq: int = 0) -> Iterator[JournalEntry]:
+        """Entries of one type after `after_seq`, in order (index journal_by_type)."""
+        query = (
+            select(*_COLUMNS)
+            .where(je.c.entry_type == entry_type, je.c.seq > after_seq)
+            .order_by(je.c.seq)
+        )
+        for row in self._conn.execute(query):
+            yield JournalEntry(*row)
+
     def last_seq_before_day(self, business_day: str) -> int:
         """The last entry dated before `business_day` (index journal_by_day), or 0."""
         query = select(func.max(je.c.seq)).where(je.c.business_day < business_day)

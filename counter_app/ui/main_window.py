@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -65,6 +66,7 @@ VISIT_ENDS = (
     "clerk.signed_out",
 )
 SIGN_IN_PAGE, COUNTER_PAGE, LOCK_PAGE = 0, 1, 2
+HEARTBEAT_CHECK_MS = 60_000  # asks once a minute; a beat is due every domain.heartbeat.INTERVAL
 Waiting = tuple[int, list[dict[str, object]]]  # a tamper finding: its entry, what it lists
 
 
@@ -147,7 +149,15 @@ class MainWindow(QMainWindow):
         self.messages.cancel_requested.connect(self.cancel_online)
         self.ops.query(lambda c: c.status.snapshot(), success=self.status.apply)
         ctx.printing.ask_printer_state()
+        # The signed heartbeat while a shift is open (services.heartbeat decides when).
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(HEARTBEAT_CHECK_MS)
+        self.heartbeat.timeout.connect(self.beat)
+        self.heartbeat.start()
         self.sign_in.username.setFocus()
+
+    def beat(self) -> None:
+        self.ops.run(lambda c: c.heartbeat.beat_if_due())
 
     def _header(self, ctx: AppContext, lang: str) -> QLabel:
         office = ctx.config.office.name_ar if lang == "ar" else ctx.config.office.name_en

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from counter_app.domain.heartbeat import HEARTBEAT
 from counter_app.services.limits import Limits
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.screens.day_close import DayCloseDialog
@@ -191,3 +192,25 @@ def test_near_the_unsynced_cap_the_bar_warns_and_beyond_it_a_supervisor_approves
 def paid_count(window: MainWindow) -> int:
     with window.ctx.db.read() as tx:
         return int(tx.fact("receipt.last_number") or 0)
+
+
+def heartbeats(window: MainWindow) -> int:
+    with window.ctx.db.read() as tx:
+        return len(list(tx.journal.of_type(HEARTBEAT)))
+
+
+def test_the_window_beats_once_a_shift_is_open_and_not_more_often_than_due(
+    qtbot: QtBot, counter_window: Callable[[str], MainWindow]
+) -> None:
+    window = counter_window("en")
+    assert window.heartbeat.isActive() and window.heartbeat.interval() == 60_000
+    window.heartbeat.timeout.emit()  # nobody signed in: nothing to prove
+    settle(qtbot, window)
+    assert heartbeats(window) == 0
+    sign_in_and_count(qtbot, window, {20000: "1"})
+    window.heartbeat.timeout.emit()
+    qtbot.waitUntil(lambda: heartbeats(window) == 1, timeout=5000)
+    window.heartbeat.timeout.emit()  # the next minute: not due for another few
+    settle(qtbot, window)
+    assert heartbeats(window) == 1
+    assert not window.messages.text()  # a beat is silent at the counter

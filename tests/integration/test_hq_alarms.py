@@ -4,6 +4,7 @@ and what the window found about itself; `hq-server alarms` names window and sequ
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from counter_app.domain.cash import CashCount
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_SUPERVISOR
 from counter_app.services.sync import SyncProblem
@@ -19,7 +21,8 @@ from sync import credentials
 from sync.client import HqClient, HqRefused
 from sync.protocol import PushBatch, SignedHead, sign
 from tests.helpers import open_demo
-from tests.integration.test_insider_evidence import raw_edit
+from tests.integration.test_heartbeat import reseal
+from tests.integration.test_insider_evidence import raw_edit, rechain_from
 from tests.support.hq_server import RunningHq
 
 WS = "ASW-0101-W01"
@@ -129,3 +132,29 @@ def test_a_head_not_signed_by_the_window_and_a_window_report(hq: RunningHq, tmp_
     last = hq.service.tamper_alarms()[-1]
     assert (last["kind"], last["seq"]) == ("window_reported", seq + 1)
     assert "trigger_dropped" in last["detail"]
+
+
+def test_a_forged_heartbeat_raises_an_alarm_at_hq(hq: RunningHq, tmp_path: Path) -> None:
+    """The insider holds the keyring but not HQ: a heartbeat rewritten (here, to fill a
+    gap with a signature of their own making) is refused by its signature at HQ."""
+    root = tmp_path / "window"
+    ctx = synced_window(hq, root, tickets=2)
+    ctx.shifts.open_shift(CashCount())
+    beat = ctx.heartbeat.beat_if_due()
+    assert beat is not None
+    with ctx.db.read() as tx:
+        entry = tx.journal.get(beat)
+    assert entry is not None
+    ctx.close()
+    payload = entry.payload_data()
+    payload["signature"] = sign(Ed25519PrivateKey.generate(), {"seq": beat})
+    rechain_from(root, beat, json.dumps(payload))
+    reseal(root, WS)
+    ctx = open_demo(root, sign_in=False)
+    assert [f.kind for f in ctx.evidence.findings] == ["heartbeat_forged"]
+    ctx.sync.push_only()  # held operations do not hold the sync
+    ctx.close()
+    kinds = [(a["seq"], a["kind"]) for a in hq.service.tamper_alarms()]
+    assert (beat, "bad_heartbeat") in kinds
+    assert (beat + 1, "window_reported") in kinds  # what the window found, too
+    assert f"{WS} seq {beat}: bad_heartbeat" in alarms_command(hq)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,15 +25,19 @@ from tests.helpers import open_demo
 from tests.integration.test_printing import certificate, enrol_locally
 
 
-def raw_edit(profile: Path, *statements: str) -> None:
+def raw_edit(profile: Path, *statements: str | tuple[str, Sequence[object]]) -> None:
     """What the insider does: drop the append-only triggers, change rows, put the triggers
-    back (so that nothing looks missing), all with the sqlite3 shell's means."""
+    back (so that nothing looks missing), all with the sqlite3 shell's means. A statement
+    is SQL, or SQL with its parameters."""
     conn = sqlite3.connect(profile / "counter.db")
     triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
     for name, _sql in triggers:
         conn.execute(f"DROP TRIGGER {name}")
     for statement in statements:
-        conn.execute(statement)
+        if isinstance(statement, str):
+            conn.execute(statement)
+        else:
+            conn.execute(*statement)
     for _name, sql in triggers:
         conn.execute(sql)
     conn.commit()

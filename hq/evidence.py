@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from counter_app.domain.heartbeat import HEARTBEAT, heartbeat_body
+from counter_app.domain.heartbeat import HEARTBEAT
 from hq import schema as t
-from sync.protocol import SignatureError, SignedHead, utc_now_text, verify
+from sync.protocol import SignatureError, SignedHead, heartbeat_verifies, utc_now_text, verify
 
 Alarm = tuple[int | None, str, str]  # (seq, kind, detail)
 
@@ -107,29 +107,13 @@ def heartbeat_alarms(
     if enrolled_seq is not None:
         enrolled.append(int(enrolled_seq))
     first_enrolled = min(enrolled, default=None)
-    alarms: list[Alarm] = []
-    for entry in beats:
-        try:
-            payload = json.loads(entry["payload"])
-            signature = str(payload.get("signature", ""))
-            shift = int(payload.get("shift", 0))
-        except (ValueError, AttributeError, TypeError):
-            signature, shift = "", 0
-        if not signature and (first_enrolled is None or entry["seq"] < first_enrolled):
-            continue  # beaten before the window held a key
-        body = heartbeat_body(
-            workstation_id, entry["seq"], entry["prev_hash"], entry["device_time"], shift
+    return [
+        (
+            entry["seq"],
+            "bad_heartbeat",
+            f"heartbeat {entry['seq']} is not signed by the window's key for its place in "
+            "the journal: entries before it were removed or edited, or it was forged",
         )
-        try:
-            verify(public_key, body, signature)
-        except SignatureError:
-            alarms.append(
-                (
-                    entry["seq"],
-                    "bad_heartbeat",
-                    f"heartbeat {entry['seq']} is not signed by the window's key for its "
-                    "place in the journal: entries before it were removed or edited, or it "
-                    "was forged",
-                )
-            )
-    return alarms
+        for entry in beats
+        if not heartbeat_verifies(public_key, workstation_id, entry, first_enrolled)
+    ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -21,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import BaseModel, ConfigDict, Field
 
+from counter_app.domain.heartbeat import heartbeat_body
 from counter_app.domain.journal import canonical_json
 
 PROTOCOL_VERSION = 1
@@ -77,6 +80,33 @@ def verify(public_key: str, body: Any, signature: str) -> None:
         load_public_key(public_key).verify(b64d(signature), canonical(body))
     except (InvalidSignature, ValueError) as exc:
         raise SignatureError("the signature does not verify") from exc
+
+
+def heartbeat_verifies(
+    public_key: str,
+    workstation_id: str,
+    entry: Mapping[str, Any],
+    enrolled_seq: int | None,
+) -> bool:
+    """A `shift.heartbeat` entry (its stored fields: seq, prev_hash, device_time, payload
+    as text) against the window's key (counter_app.domain.heartbeat). Unsigned is right
+    only before the window's `workstation.enrolled` entry, when it held no key yet."""
+    try:
+        payload = json.loads(entry["payload"])
+        signature = str(payload.get("signature", ""))
+        shift = int(payload.get("shift", 0))
+    except (ValueError, AttributeError, TypeError):
+        return False
+    if not signature:
+        return enrolled_seq is None or entry["seq"] < enrolled_seq
+    body = heartbeat_body(
+        workstation_id, entry["seq"], entry["prev_hash"], entry["device_time"], shift
+    )
+    try:
+        verify(public_key, body, signature)
+    except SignatureError:
+        return False
+    return True
 
 
 def utc_now_text() -> str:

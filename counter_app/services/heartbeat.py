@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -18,7 +19,7 @@ from counter_app.domain.heartbeat import HEARTBEAT, INTERVAL, heartbeat_body
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.session import SessionService
 from counter_app.store import Transaction
-from sync.protocol import SignatureError, public_key_text, sign, verify
+from sync.protocol import heartbeat_verifies, public_key_text, sign
 
 log = logging.getLogger(__name__)
 
@@ -77,30 +78,16 @@ def heartbeat_findings(
         return []  # no key to check with (not enrolled, or no keyring): the seal says so
     public = public_key_text(key)
     enrolled = tx.journal.last_of("workstation.enrolled")
-    found: list[Finding] = []
-    for entry in tx.journal.of_type(HEARTBEAT, after_seq):
-        payload = entry.payload_data()
-        signature = str(payload.get("signature", ""))
-        if not signature and (enrolled is None or entry.seq < enrolled.seq):
-            continue  # beaten before the window held a key
-        body = heartbeat_body(
-            workstation_id,
+    enrolled_seq = enrolled.seq if enrolled is not None else None
+    return [
+        Finding(
+            "heartbeat_forged",
+            f"heartbeat {entry.seq} is not signed by this window for its place in the "
+            "journal: entries before it were deleted or edited, or it was forged",
+            f"نبضة الشباك {entry.seq} لا يطابقها توقيع الشباك: حُذفت قيود قبلها أو عُدلت "
+            "أو زُورت النبضة",
             entry.seq,
-            entry.prev_hash,
-            entry.device_time,
-            int(payload.get("shift", 0)),
         )
-        try:
-            verify(public, body, signature)
-        except SignatureError:
-            found.append(
-                Finding(
-                    "heartbeat_forged",
-                    f"heartbeat {entry.seq} is not signed by this window for its place in "
-                    "the journal: entries before it were deleted or edited, or it was forged",
-                    f"نبضة الشباك {entry.seq} لا يطابقها توقيع الشباك: حُذفت قيود قبلها أو "
-                    "عُدلت أو زُورت النبضة",
-                    entry.seq,
-                )
-            )
-    return found
+        for entry in tx.journal.of_type(HEARTBEAT, after_seq)
+        if not heartbeat_verifies(public, workstation_id, asdict(entry), enrolled_seq)
+    ]

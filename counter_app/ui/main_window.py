@@ -320,7 +320,9 @@ class MainWindow(QMainWindow):
         if change.touches(*VISIT_ENDS):
             self.identity.clear()
             self.visit.clear()
-        if self.pages.currentIndex() == COUNTER_PAGE and change.touches("ticket.", "shift."):
+        if self.pages.currentIndex() == COUNTER_PAGE and change.touches(
+            "ticket.", "shift.opened", "shift.closed"
+        ):
             self.ops.query(lambda c: c.queue.snapshot(), success=self._queue_snapshot)
         if self.pages.currentIndex() == COUNTER_PAGE and change.touches("bundle.applied"):
             self._refresh_inbox(announce=True)

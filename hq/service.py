@@ -23,12 +23,11 @@ from sqlalchemy.exc import IntegrityError
 
 from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_name
 from hq import schema as t
-from hq.catalogue import latest, seed_default
+from hq.bundles import bundle_content
+from hq.catalogue import seed_default
 from hq.checks import check_office, check_public_key, check_window
 from hq.errors import HqError
 from hq.evidence import Alarm, check_head, heartbeat_alarms, record_alarm, window_reports
-from hq.limits import office_limits
-from hq.requests import requests_bundle
 from hq.versions import add_instruction, bump
 from sync.protocol import (
     CERTIFICATE_LIFETIME_DAYS,
@@ -447,90 +446,8 @@ class HqService:
 
     def bundle(self, ws: Workstation, kind: str) -> Bundle:
         with self.engine.connect() as conn:
-            if kind == "catalogue":
-                scope = "all"
-                held = latest(conn)
-                payload: dict[str, Any] = {
-                    "catalogue_version": held[0] if held else 0,
-                    "document": held[1] if held else None,
-                }
-            elif kind == "users":
-                scope = ws.office_code
-                payload = {
-                    "office": ws.office_code,
-                    "users": [
-                        {
-                            "username": r.username,
-                            "display_name": r.display_name,
-                            "role": r.role,
-                            "pin_hash": r.pin_hash,
-                            "active": bool(r.active),
-                        }
-                        for r in conn.execute(
-                            select(t.users)
-                            .where(t.users.c.office_code == ws.office_code)
-                            .order_by(t.users.c.username)
-                        )
-                    ],
-                }
-                limits = office_limits(conn, ws.office_code)
-                if limits is not None:
-                    payload["limits"] = limits
-            elif kind == "trust":
-                scope = "all"
-                payload = {
-                    "hq_public_key": self.public_key,
-                    "revoked": [
-                        {
-                            "public_key": r.public_key,
-                            "workstation_id": r.workstation_id,
-                            "revoked_at": r.revoked_at,
-                        }
-                        for r in conn.execute(
-                            select(t.revoked_keys).order_by(t.revoked_keys.c.revoked_at)
-                        )
-                    ],
-                }
-            elif kind == "instructions":
-                scope = ws.id
-                payload = {
-                    "items": [
-                        {
-                            "id": r.id,
-                            "kind": r.kind,
-                            "text_ar": r.text_ar,
-                            "text_en": r.text_en,
-                            "created_at": r.created_at,
-                        }
-                        for r in conn.execute(
-                            select(t.instructions)
-                            .where(t.instructions.c.workstation_id == ws.id)
-                            .order_by(t.instructions.c.id)
-                        )
-                    ]
-                }
-            elif kind == "requests":
-                scope = ws.office_code
-                payload = requests_bundle(conn, ws.office_code)
-            else:
-                raise HqError(
-                    "unknown_bundle",
-                    "لا توجد حزمة بهذا الاسم.",
-                    f"There is no bundle '{kind}'.",
-                    status=404,
-                )
-            version = conn.execute(
-                select(t.bundle_versions.c.version).where(
-                    t.bundle_versions.c.kind == kind, t.bundle_versions.c.scope == scope
-                )
-            ).scalar()
-        return Bundle(
-            kind=kind,
-            scope=scope,
-            version=int(version or 0),
-            issued_at=utc_now_text(),
-            payload=payload,
-        ).signed_by(self.key)
+            content = bundle_content(conn, kind, ws.id, ws.office_code, self.public_key)
+        return content.signed_by(self.key)
 
     # ---- helpers ---------------------------------------------------------------------------
 

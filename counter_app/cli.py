@@ -72,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     sheets.add_argument("--last", type=int, required=True, help="last serial of the pack")
     check = sub.add_parser("verify-certificate", help="verify a printed document's QR")
     check.add_argument("path", nargs="?", type=Path, help="a PDF or an image")
-    check.add_argument("--text", help="the decoded payload, base64url")
+    check.add_argument(
+        "--text", help="the decoded payload (base64url), or the address the QR opens"
+    )
     check.add_argument("--hq-key", help="HQ's public key (default: the one this window trusts)")
     sim = sub.add_parser("simulate", help="drive the services with seeded, realistic activity")
     sim.add_argument("--days", type=int, default=1, help="business days to simulate")

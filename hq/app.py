@@ -23,6 +23,7 @@ from hq.agencies.civil import CivilRegistry, SimulatedCivilRegistry
 from hq.agencies.fines import FinesAdapter
 from hq.agencies.requests import Agencies
 from hq.api import requests as request_routes
+from hq.api import verify as verify_routes
 from hq.api.auth import Authenticated
 from hq.day_report import day_report
 from hq.errors import HqError
@@ -101,6 +102,7 @@ def create_app(
     service.after_ingest = after_ingest
     linking = MobileLinking(service.engine, desk)
     app.include_router(request_routes.router(desk, linking, civil or SimulatedCivilRegistry()))
+    app.include_router(verify_routes.router(service))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,7 @@ hq-server report --day D [--office CODE] [--format table|csv|json]
 hq-server alarms
 hq-server catalogue import FILE | catalogue show
 hq-server prepaid add NUMBER --balance EGP
-hq-server serve [--host 127.0.0.1] [--port 8765]
+hq-server serve [--host 127.0.0.1] [--port 8765] [--access-log FILE]
 """
 
 from __future__ import annotations
@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument(
+        "--access-log",
+        type=Path,
+        help="append one line per request (address, method, path, status) to this file",
+    )
+    serve.add_argument(
         "--fines-adapter",
         default="hq.agencies.fines:SimulatedTrafficProsecution",
         help="module:Class of the traffic prosecution adapter (default: the SIMULATOR)",
@@ -178,7 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         service = HqService(engine, load_key_file(args.key_file))
         if args.command == "serve":
             return _serve(
-                service, args.host, args.port, _load_adapter(args.fines_adapter), args.tick
+                service,
+                args.host,
+                args.port,
+                _load_adapter(args.fines_adapter),
+                args.tick,
+                args.access_log,
             )
         return _admin(service, args)
     except (HqError, InputError) as exc:
@@ -329,7 +339,12 @@ def _requests(desk: RequestDesk, args: argparse.Namespace) -> None:
 
 
 def _serve(
-    service: HqService, host: str, port: int, fines: FinesAdapter, tick_s: float = 5.0
+    service: HqService,
+    host: str,
+    port: int,
+    fines: FinesAdapter,
+    tick_s: float = 5.0,
+    access_log: Path | None = None,
 ) -> int:
     app = create_app(service, fines)
     desk: RequestDesk = app.state.desk
@@ -337,8 +352,38 @@ def _serve(
     if tick_s > 0:
         threading.Thread(target=_tick, args=(desk, tick_s), name="hq-tick", daemon=True).start()
     print(f"HQ serving on http://{host}:{port} (fines: {fines.name})", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if access_log is None:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    else:
+        uvicorn.run(app, host=host, port=port, log_config=_access_log_config(access_log))
     return 0
+
+
+def _access_log_config(path: Path) -> dict[str, Any]:
+    """uvicorn's own access log (what the server received: never a URL's fragment) to a
+    file; its other messages at warning, as without it."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "access": {
+                "()": "uvicorn.logging.AccessFormatter",
+                "fmt": '%(asctime)s %(client_addr)s "%(request_line)s" %(status_code)s',
+                "use_colors": False,
+            },
+        },
+        "handlers": {
+            "access": {
+                "class": "logging.FileHandler",
+                "filename": str(path),
+                "formatter": "access",
+            },
+        },
+        "loggers": {
+            "uvicorn.error": {"level": "WARNING"},
+            "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
 
 
 def _tick(desk: RequestDesk, every_s: float) -> None:

@@ -449,6 +449,13 @@ class HqService:
             content = bundle_content(conn, kind, ws.id, ws.office_code, self.public_key)
         return content.signed_by(self.key)
 
+    def trust_list(self) -> Bundle:
+        """The signed trust bundle (HQ's key, the revoked workstations) for anyone: the
+        public verification page reads it."""
+        with self.engine.connect() as conn:
+            content = bundle_content(conn, "trust", "", "", self.public_key)
+        return content.signed_by(self.key)
+
     # ---- helpers ---------------------------------------------------------------------------
 
     @staticmethod

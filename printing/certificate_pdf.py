@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.domain.text import to_arabic_indic
 from printing.documents import ClearanceCertificate
+from printing.qr_payload import qr_content
 from printing.shaping import visual, wrap
 from resources import fonts_dir
 
@@ -169,9 +170,9 @@ def clearance_certificate_pdf(
         _issue_block(sheet, certificate, with_form, 162)
     else:
         _issue_block(sheet, certificate, with_form, 148)
-    sheet.qr(20, 215, 45, certificate.qr_payload)
+    sheet.qr(20, 215, 45, qr_content(certificate.qr_payload, certificate.verify_url))
     if with_form:
-        sheet.right(190, 240, "للتحقق: امسح الرمز بتطبيق التحقق من البريد المصري", 11, color=_FORM)
+        sheet.right(190, 240, "للتحقق: امسح الرمز بكاميرا الهاتف", 11, color=_FORM)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -57,6 +57,7 @@ class Receipt:
     provisional: bool = False  # fines taken offline, to be settled by HQ
     voids_receipt: int = 0  # a void receipt names the receipt it cancels
     change_due: Money | None = None
+    verify_url: str = ""  # the public verification page the QR opens ("" : raw payload)
 
     @property
     def total(self) -> Money:
@@ -96,6 +97,7 @@ class ClearanceCertificate:
     title_ar: str = ""
     statement_ar: str = ""
     record: tuple[tuple[str, str], ...] = ()
+    verify_url: str = ""  # the public verification page the QR opens ("" : raw payload)
 
     def printed_details(self) -> dict[str, str]:
         """The details the QR's digest binds (what a forger would want to change)."""

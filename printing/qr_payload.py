@@ -88,6 +88,7 @@ class WorkstationSigner:
     key: Ed25519PrivateKey
     cert_expires_day: int
     hq_signature: bytes
+    verify_url: str = ""  # HQ's public page the printed QR opens ("": the raw payload)
 
 
 def details_digest(printed: dict[str, str]) -> bytes:
@@ -98,6 +99,15 @@ def details_digest(printed: dict[str, str]) -> bytes:
 def chain_value(payload: bytes) -> bytes:
     """A receipt's short chain value: the next receipt carries it (QR_FORMAT.md)."""
     return hashlib.sha256(payload).digest()[:8]
+
+
+def qr_content(payload: bytes, verify_url: str) -> bytes:
+    """What the printed QR symbol holds: HQ's public verification page with the payload in
+    the URL's fragment (a phone's camera opens it; the fragment never leaves the phone),
+    or the raw payload when the window knows no page (QR_FORMAT.md, "The QR symbol")."""
+    if not verify_url:
+        return payload
+    return f"{verify_url}#{b64e(payload)}".encode("ascii")
 
 
 def encode(facts: DocumentFacts, signer: WorkstationSigner) -> bytes:

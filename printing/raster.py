@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from counter_app.domain.business_time import cairo_local
 from counter_app.domain.text import to_arabic_indic
 from printing.documents import DayReport, QueueTicket, Receipt, RequestSlip
+from printing.qr_payload import qr_content
 from printing.shaping import visual, wrap
 from resources import fonts_dir
 
@@ -144,7 +145,7 @@ def render_receipt(receipt: Receipt, width: int) -> Image.Image:
     paper.text(f"فقط {receipt.total.in_arabic_words()}", size=0.9)
     if receipt.qr_payload:
         paper.rule()
-        paper.qr(receipt.qr_payload)
+        paper.qr(qr_content(receipt.qr_payload, receipt.verify_url))
     paper.text("شكرًا لتعاملكم مع البريد المصري", size=0.9, align="center")
     return paper.finish()
 

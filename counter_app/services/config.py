@@ -42,6 +42,9 @@ class HqConfig(_Strict):
     connect_timeout_s: float = Field(default=3.05, gt=0, le=60)
     read_timeout_s: float = Field(default=15.0, gt=0, le=300)
     sync_interval_s: float = Field(default=60.0, ge=5, le=3600)
+    # HQ's public verification page, which a printed QR opens on a phone; empty: the
+    # address the window enrolled with + "/v/" (set it when phones cannot reach that one).
+    verify_url: str = ""
 
     @field_validator("url")
     @classmethod
@@ -49,6 +52,18 @@ class HqConfig(_Strict):
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("must start with https:// (or http:// for a loopback test HQ)")
         return value.rstrip("/")
+
+    @field_validator("verify_url")
+    @classmethod
+    def _page_url(cls, value: str) -> str:
+        if value and (
+            not value.startswith(("https://", "http://"))
+            or "#" in value
+            or not value.isascii()
+            or any(c.isspace() for c in value)
+        ):
+            raise ValueError("must be an https:// address without '#' or spaces")
+        return value
 
 
 class ReceiptPrinterConfig(_Strict):
@@ -240,6 +255,7 @@ ca_bundle = ""                     # path to HQ's CA certificate (PEM)
 connect_timeout_s = 3.05
 read_timeout_s = 15
 sync_interval_s = 60               # background sync every minute, and on demand
+verify_url = ""                    # public page printed QR codes open; "" = HQ + "/v/"
 
 [ui]
 lang = "ar"                        # ar or en

@@ -313,6 +313,7 @@ class PaymentService:
             provisional=request.provisional,
             voids_receipt=voids,
             change_due=settlement.change,
+            verify_url=signer.verify_url if signer is not None else "",
         )
 
     # ---- voids -------------------------------------------------------------------------

@@ -375,7 +375,10 @@ class PrintService:
         if creds is None:
             return None
         return WorkstationSigner(
-            creds.signing_key, enrolment.compact_expires_day, b64d(enrolment.compact_signature)
+            creds.signing_key,
+            enrolment.compact_expires_day,
+            b64d(enrolment.compact_signature),
+            self._config.hq.verify_url or f"{enrolment.hq_url.rstrip('/')}/v/",
         )
 
     def _with_citizen(self, job_id: int, certificate: ClearanceCertificate) -> ClearanceCertificate:
@@ -453,6 +456,7 @@ class PrintService:
             certificate,
             sheet_serial=sheet,
             qr_payload=encode(facts, signer),
+            verify_url=signer.verify_url,
             copy_number=copy_number,
         )
         pdf = clearance_certificate_pdf(printed, self._registration(), with_form=True)

@@ -70,13 +70,26 @@ def payloads_from_file(path: Path) -> list[bytes]:
         found = [r.bytes for r in zxingcpp.read_barcodes(Image.open(path), formats=QR_ONLY)]
     if not found:
         raise UnreadableDocument(f"no QR code could be read from {path}")
-    return [bytes(payload) for payload in found]
+    return [payload_from_symbol(bytes(content)) for content in found]
+
+
+def payload_from_symbol(content: bytes) -> bytes:
+    """The signed payload a QR symbol holds: the fragment of the verification page's
+    address, or (printed before the page) the raw payload itself."""
+    if content.startswith((b"https://", b"http://")):
+        return payload_from_text(content.decode("ascii", errors="replace"))
+    return content
 
 
 def payload_from_text(text: str) -> bytes:
-    """The payload as unpadded base64url; whitespace anywhere (a pasted, wrapped line) is
-    ignored, any other character refuses the text."""
+    """The payload as unpadded base64url, or the verification page's address with it in
+    the fragment (`https://.../v/#<payload>`); whitespace anywhere (a pasted, wrapped line)
+    is ignored, any other character refuses the text."""
     compact = "".join(text.split())
+    if compact.startswith(("https://", "http://")):
+        _page, hash_sign, compact = compact.partition("#")
+        if not hash_sign:
+            raise UnreadableDocument("the address carries no payload after '#'")
     if not compact or not BASE64URL.fullmatch(compact):
         raise UnreadableDocument("the text is not a base64url payload")
     try:
@@ -101,6 +114,7 @@ __all__ = [
     "UnreadableDocument",
     "Verified",
     "check",
+    "payload_from_symbol",
     "payload_from_text",
     "payloads_from_file",
 ]

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_SHEETS
+from counter_app.services.verification import payload_from_symbol
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.screens.certificate import CertificateScreen
 from counter_app.ui.screens.fines import FinesScreen
@@ -155,7 +156,11 @@ def last_receipt_qr(ctx: AppContext) -> bytes:
     [found] = zxingcpp.read_barcodes(
         decode(job.read_bytes()).image().convert("L"), formats=zxingcpp.BarcodeFormat.QRCode
     )
-    return bytes(found.bytes)
+    # A phone's camera opens HQ's verification page with the payload after "#".
+    enrolment = ctx.sync.enrolment()
+    assert enrolment is not None
+    assert found.text.startswith(f"{enrolment.hq_url}/v/#"), found.text[:60]
+    return payload_from_symbol(bytes(found.bytes))
 
 
 def pdf_qr(path: Path) -> bytes:
@@ -164,7 +169,7 @@ def pdf_qr(path: Path) -> bytes:
         [found] = zxingcpp.read_barcodes(
             Image.open(sorted(Path(tmp).glob("p*.png"))[0]), formats=zxingcpp.BarcodeFormat.QRCode
         )
-        return bytes(found.bytes)
+        return payload_from_symbol(bytes(found.bytes))
 
 
 def wait_printed(qtbot: QtBot, ctx: AppContext) -> None:

@@ -19,6 +19,7 @@ from counter_app.domain.visit import Tender, VisitLine
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_SHEETS
 from counter_app.services.payment import PaymentDone
+from counter_app.services.verification import payload_from_symbol
 from hq.agencies.fines import SimulatedTrafficProsecution
 from hq.settlement import Settlement
 from peripherals.base import DeviceError
@@ -52,7 +53,7 @@ def receipt_qr(ctx: AppContext) -> bytes:
     image = decode(job.read_bytes()).image().convert("L")
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert found, "no QR on the receipt"
-    return bytes(found[0].bytes)
+    return payload_from_symbol(bytes(found[0].bytes))
 
 
 def pay(ctx: AppContext, tenders: list[Tender]) -> PaymentDone:

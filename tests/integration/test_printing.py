@@ -18,6 +18,7 @@ from counter_app.cli import main
 from counter_app.domain.money import Money
 from counter_app.services.context import AppContext
 from counter_app.services.recorder import Recorder
+from counter_app.services.verification import payload_from_symbol
 from peripherals.document_printer import FileDocumentPrinter
 from peripherals.receipt_printer import SimulatedReceiptPrinter
 from printing.documents import ClearanceCertificate
@@ -185,7 +186,7 @@ def read_pdf_qr(path: Path) -> bytes:
             Image.open(sorted(Path(tmp).glob("page*.png"))[0]),
             formats=zxingcpp.BarcodeFormat.QRCode,
         )
-        return bytes(result.bytes)
+        return payload_from_symbol(bytes(result.bytes))
 
 
 def test_certificate_pdf_qr_reads_back_and_verifies_and_a_jam_spoils_the_sheet(

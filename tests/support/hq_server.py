@@ -75,8 +75,10 @@ class RunningHq:
     def enroll_code(self, window: int = 1, office: str = OFFICE, hours: float = 1.0) -> str:
         return self.service.make_enroll_code(office, window, valid_for=timedelta(hours=hours))
 
-    def start(self, *, tick_s: float = 5.0) -> None:
-        """`hq-server serve`, its tick (agency steps, SMS) every `tick_s` seconds (0: none)."""
+    def start(self, *, tick_s: float = 5.0, access_log: Path | None = None) -> None:
+        """`hq-server serve`, its tick (agency steps, SMS) every `tick_s` seconds (0: none),
+        writing uvicorn's access log to `access_log` when given."""
+        logging = ["--access-log", str(access_log)] if access_log is not None else []
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -91,6 +93,7 @@ class RunningHq:
                 str(self.port),
                 "--tick",
                 str(tick_s),
+                *logging,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -9,13 +9,18 @@ import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from counter_app.services.verification import UnreadableDocument, payload_from_text
+from counter_app.services.verification import (
+    UnreadableDocument,
+    payload_from_symbol,
+    payload_from_text,
+)
 from printing.qr_payload import (
     DocumentFacts,
     InvalidDocument,
     chain_value,
     details_digest,
     encode,
+    qr_content,
     verify,
 )
 from sync.protocol import b64e
@@ -153,5 +158,26 @@ def test_the_text_form_ignores_whitespace_and_refuses_anything_else() -> None:
     wrapped = "  " + "\n".join(text[i : i + 40] for i in range(0, len(text), 40)) + "\n"
     assert payload_from_text(wrapped) == payload
     for bad in (text[:20] + "!" + text[20:], text + "=", "", "   "):
+        with pytest.raises(UnreadableDocument):
+            payload_from_text(bad)
+
+
+def test_the_printed_symbol_is_the_verification_pages_address_with_the_payload_after_hash() -> None:
+    payload = encode(FACTS, certified_signer(HQ))
+    page = "https://verify.post.example.eg/v/"
+    symbol = qr_content(payload, page)
+    assert symbol.startswith(page.encode() + b"#")
+    assert payload_from_symbol(symbol) == payload
+    assert payload_from_text(symbol.decode()) == payload
+    assert payload_from_symbol(payload) == payload  # printed before the page: raw bytes
+    assert qr_content(payload, "") == payload
+    # The longest office code: still a QR a phone reads from 45 mm or 3 dots a module.
+    longest = encode(
+        DocumentFacts(**{**FACTS.__dict__, "office_code": "ABCDEF-12345"}),
+        certified_signer(HQ, "ABCDEF-12345-W01"),
+    )
+    qr = segno.make(qr_content(longest, page), error="m", mode="byte", boost_error=False)
+    assert qr.version <= 14, f"QR version {qr.version}"
+    for bad in (page, page + "#", page + "#" + b64e(payload)[:-40] + "!"):
         with pytest.raises(UnreadableDocument):
             payload_from_text(bad)

@@ -10,6 +10,7 @@ hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
 hq-server instruction list [--workstation ID]
 hq-server report --day D [--office CODE] [--format table|csv|json]
 hq-server alarms
+hq-server export --from D1 --to D2 [--office CODE] --out DIR
 hq-server catalogue import FILE | catalogue show
 hq-server prepaid add NUMBER --balance EGP
 hq-server serve [--host 127.0.0.1] [--port 8765] [--access-log FILE]
@@ -39,6 +40,7 @@ from counter_app.domain.requests import tracking_key
 from hq.agencies.fines import FinesAdapter, SimulatedTrafficProsecution
 from hq.agencies.requests import Agencies
 from hq.app import create_app
+from hq.audit.export import export
 from hq.catalogue import describe, import_catalogue, read_catalogue_file
 from hq.day_report import day_report, instruction_answers, render
 from hq.db import make_engine, migrate
@@ -103,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--office", default="")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("alarms", help="list tamper alarms")
+    audit = sub.add_parser("export", help="the auditor's export (docs/audit-export.md)")
+    audit.add_argument("--from", dest="day_from", required=True, help="first business day")
+    audit.add_argument("--to", dest="day_to", required=True, help="last business day")
+    audit.add_argument("--office", default="", help="one office (default: every office)")
+    audit.add_argument("--out", type=Path, required=True, help="a new or empty folder")
     cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
     cat.add_parser("import", help="check and import a catalogue (JSON)").add_argument(
         "file", type=Path
@@ -207,6 +214,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "requests":
         _requests(RequestDesk(service.engine, Agencies.simulated(service.engine)), args)
+        return 0
+    if args.command == "export":
+        written = export(
+            service.engine, service.key, args.out, args.day_from, args.day_to, args.office
+        )
+        for name, rows in written.items():
+            print(f"{name}.csv: {rows} rows")
+        print(f"check it with: python3 {args.out / 'verify_export.py'} {args.out}")
         return 0
     if args.command == "report":
         with service.engine.connect() as conn:

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hq.agencies.civil import CivilRegistry, SimulatedCivilRegistry
 from hq.agencies.fines import FinesAdapter
 from hq.agencies.requests import Agencies
+from hq.api import dashboard as dashboard_routes
 from hq.api import requests as request_routes
 from hq.api import verify as verify_routes
 from hq.api.auth import Authenticated
@@ -30,11 +31,13 @@ from hq.errors import HqError
 from hq.guard import Guard
 from hq.otp import MobileLinking
 from hq.requests import RequestDesk
-from hq.service import HqService
+from hq.service import HqService, Workstation
 from hq.settlement import Settlement
+from hq.window_status import note_contact, note_head
 from sync.protocol import (
     MAX_BATCH_BYTES,
     TIME_HEADER,
+    WINDOW_TIME_HEADER,
     EnrollRequest,
     EnrollResponse,
     FinesAnswer,
@@ -82,6 +85,15 @@ _HTTP_REASONS = {
 }
 
 
+def _ingest(service: HqService, ws: Workstation, batch: PushBatch) -> JournalHead:
+    """A push's entries, then the head the window reported (entries waiting, for the
+    dashboard)."""
+    answer = service.ingest(ws, batch)
+    if batch.head is not None:
+        note_head(service.engine, ws.id, batch.head.seq)
+    return answer
+
+
 def create_app(
     service: HqService,
     fines: FinesAdapter,
@@ -102,7 +114,8 @@ def create_app(
     service.after_ingest = after_ingest
     linking = MobileLinking(service.engine, desk)
     app.include_router(request_routes.router(desk, linking, civil or SimulatedCivilRegistry()))
-    app.include_router(verify_routes.router(service))
+    for public in (verify_routes, dashboard_routes):  # the verification page, the dashboard
+        app.include_router(public.router(service))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -175,7 +188,9 @@ def create_app(
         return service.enroll(request)
 
     @app.get("/v1/journal/head")
-    def head(ws: Authenticated) -> JournalHead:
+    def head(ws: Authenticated, request: Request) -> JournalHead:
+        # A sync's first call: the dashboard's "last sync" and clock offset.
+        note_contact(service.engine, ws.id, request.headers.get(WINDOW_TIME_HEADER, ""))
         return service.head(ws.id)
 
     @app.post("/v1/journal")
@@ -191,7 +206,7 @@ def create_app(
                 status=400,
             ) from exc
         # The ingest does blocking database work: keep it off the event loop.
-        return await run_in_threadpool(service.ingest, ws, batch)
+        return await run_in_threadpool(_ingest, service, ws, batch)
 
     @app.get("/v1/bundles/{kind}")
     def bundle(kind: str, ws: Authenticated) -> dict[str, object]:

@@ -10,6 +10,7 @@ hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
 hq-server instruction list [--workstation ID]
 hq-server report --day D [--office CODE] [--format table|csv|json]
 hq-server alarms
+hq-server staff add USERNAME --name NAME [--password-stdin]
 hq-server export --from D1 --to D2 [--office CODE] --out DIR
 hq-server catalogue import FILE | catalogue show
 hq-server prepaid add NUMBER --balance EGP
@@ -51,6 +52,7 @@ from hq.queue_figures import office_day_figures
 from hq.requests import RequestDesk
 from hq.service import HqService
 from hq.settlement import Settlement
+from hq.staff import add_staff
 
 ROLES = ("clerk", "supervisor", "admin")
 
@@ -105,11 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--office", default="")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("alarms", help="list tamper alarms")
-    audit = sub.add_parser("export", help="the auditor's export (docs/audit-export.md)")
-    audit.add_argument("--from", dest="day_from", required=True, help="first business day")
-    audit.add_argument("--to", dest="day_to", required=True, help="last business day")
-    audit.add_argument("--office", default="", help="one office (default: every office)")
-    audit.add_argument("--out", type=Path, required=True, help="a new or empty folder")
+    _add_audit_commands(sub)
     cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
     cat.add_parser("import", help="check and import a catalogue (JSON)").add_argument(
         "file", type=Path
@@ -140,6 +138,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="module:Class of the traffic prosecution adapter (default: the SIMULATOR)",
     )
     return parser
+
+
+def _audit(service: HqService, args: argparse.Namespace) -> int:
+    """The dashboard's staff, and the auditor's export."""
+    if args.command == "staff":
+        password = (
+            sys.stdin.readline().rstrip("\n")
+            if args.password_stdin
+            else getpass.getpass("password (10 characters or more): ")
+        )
+        add_staff(service.engine, args.username, args.name, password)
+        print(f"{args.username} may sign in at /dashboard/")
+        return 0
+    if args.command == "export":
+        written = export(
+            service.engine, service.key, args.out, args.day_from, args.day_to, args.office
+        )
+        for name, rows in written.items():
+            print(f"{name}.csv: {rows} rows")
+        print(f"check it with: python3 {args.out / 'verify_export.py'} {args.out}")
+        return 0
+    return 2
+
+
+def _add_audit_commands(sub: Any) -> None:
+    people = sub.add_parser("staff").add_subparsers(dest="action", required=True)
+    member = people.add_parser("add", help="an HQ staff member for the office dashboard")
+    member.add_argument("username")
+    member.add_argument("--name", required=True, help="the name the dashboard shows")
+    member.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    audit = sub.add_parser("export", help="the auditor's export (docs/audit-export.md)")
+    audit.add_argument("--from", dest="day_from", required=True, help="first business day")
+    audit.add_argument("--to", dest="day_to", required=True, help="last business day")
+    audit.add_argument("--office", default="", help="one office (default: every office)")
+    audit.add_argument("--out", type=Path, required=True, help="a new or empty folder")
 
 
 def _add_request_commands(sub: Any) -> None:
@@ -215,14 +250,8 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "requests":
         _requests(RequestDesk(service.engine, Agencies.simulated(service.engine)), args)
         return 0
-    if args.command == "export":
-        written = export(
-            service.engine, service.key, args.out, args.day_from, args.day_to, args.office
-        )
-        for name, rows in written.items():
-            print(f"{name}.csv: {rows} rows")
-        print(f"check it with: python3 {args.out / 'verify_export.py'} {args.out}")
-        return 0
+    if args.command in ("staff", "export"):
+        return _audit(service, args)
     if args.command == "report":
         with service.engine.connect() as conn:
             sys.stdout.write(render(day_report(conn, args.day, args.office), args.format))

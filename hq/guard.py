@@ -63,7 +63,7 @@ RATES = {
 def rate_kind(path: str) -> str:
     if path == "/v1/enroll":
         return "enroll"
-    if path == "/v" or path.startswith("/v/"):
+    if path in ("/v", "/dashboard") or path.startswith(("/v/", "/dashboard/")):
         return "public"
     if path.startswith("/v1/fines") and not path.startswith("/v1/fines/settle"):
         return "fines"

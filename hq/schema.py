@@ -46,6 +46,11 @@ workstations = Table(
     Column("revoked_at", String(40)),
     Column("acked_seq", BigInteger, nullable=False, default=0),
     Column("acked_hash", String(64), nullable=False),
+    # Since h0006, for the office dashboard: the window's last contact (its sync's first
+    # call), its clock against HQ's then, and the head it reported at its last push.
+    Column("last_sync_at", String(40)),
+    Column("clock_offset_ms", BigInteger),
+    Column("reported_head_seq", BigInteger),
 )
 
 enroll_codes = Table(
@@ -265,4 +270,22 @@ office_limits = Table(  # since h0005: the office's tolerance and caps, sent in 
     Column("unsynced_cash_cap_piastres", Integer, nullable=False),
     Column("unsynced_certificates_cap", Integer, nullable=False),
     Column("updated_at", String(40), nullable=False),
+)
+
+staff = Table(  # since h0006: HQ's own staff, who sign in to the office dashboard
+    "staff",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", String(100), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("active", Integer, nullable=False, default=1),
+)
+
+staff_sessions = Table(  # since h0006: a signed-in browser; only the token's hash is kept
+    "staff_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), ForeignKey("staff.username"), nullable=False),
+    Column("expires_at", String(40), nullable=False),
 )

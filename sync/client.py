@@ -25,6 +25,7 @@ import requests
 from counter_app.domain.errors import BilingualError
 from sync.protocol import (
     TIME_HEADER,
+    WINDOW_TIME_HEADER,
     Bundle,
     CivilRecord,
     EnrollRequest,
@@ -218,6 +219,7 @@ class HqClient:
         last_error = "no attempt made"
         for attempt in range(tries):
             sent = time.time()
+            headers[WINDOW_TIME_HEADER] = datetime.now(UTC).isoformat(timespec="milliseconds")
             try:
                 response = self._session.request(
                     method,

@@ -28,6 +28,7 @@ from counter_app.domain.journal import canonical_json
 
 PROTOCOL_VERSION = 1
 TIME_HEADER = "X-HQ-Time"
+WINDOW_TIME_HEADER = "X-Window-Time"  # the window's clock as it sends (HQ's dashboard)
 MAX_BATCH_ENTRIES = 1000
 MAX_BATCH_BYTES = 8 * 1024 * 1024  # decompressed; a larger body is refused (zip bombs)
 BUNDLE_KINDS = ("catalogue", "users", "trust", "instructions", "requests")

@@ -18,8 +18,20 @@ PHONE = {"width": 390, "height": 844, "pixelRatio": 2.0}  # a common phone's CSS
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
+DESK = {"width": 1280, "height": 1000, "pixelRatio": 1.0}  # a supervisor's screen at HQ
+
+
 @pytest.fixture
 def phone() -> Iterator[webdriver.Chrome]:
+    yield from _chromium(PHONE)
+
+
+@pytest.fixture
+def desk() -> Iterator[webdriver.Chrome]:
+    yield from _chromium(DESK)
+
+
+def _chromium(metrics: dict[str, float]) -> Iterator[webdriver.Chrome]:
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip("needs Debian's chromium and chromium-driver (apt install; .ci/run does)")
     profile = tempfile.mkdtemp(prefix="chromium-")
@@ -39,7 +51,7 @@ def phone() -> Iterator[webdriver.Chrome]:
         f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
-    options.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE})
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(30)
     try:

@@ -2,9 +2,10 @@
 
 The end-of-day burst is the design load: every window syncing within the same hour. Here
 200 windows each push a batch of their journal concurrently to a real HQ (one uvicorn
-process on 127.0.0.1). The baseline inserts the same rows with the database driver's
-executemany, one batch per transaction, on the same database in the same run. Runs on
-SQLite, and on PostgreSQL when HQ_TEST_POSTGRES_URL is set.
+process on 127.0.0.1, and on PostgreSQL also `--workers 2`). The baseline inserts the
+same rows with the database driver's executemany, one batch per transaction, on the same
+database in the same run. Runs on SQLite, and on PostgreSQL when HQ_TEST_POSTGRES_URL is
+set.
 """
 
 from __future__ import annotations
@@ -162,10 +163,10 @@ def _baseline(hq: RunningHq, windows: list[tuple[str, str, list[Any]]]) -> float
         raw.close()
 
 
-def _measure(label: str, db_url: str, folder: Path) -> tuple[object, ...]:
+def _measure(label: str, db_url: str, folder: Path, workers: int = 1) -> tuple[object, ...]:
     hq = RunningHq(folder, db_url)
     windows = _setup(hq)
-    hq.start()
+    hq.start(workers=workers)
     try:
         elapsed = _push_all(hq, windows)
         with hq.engine.connect() as conn:
@@ -187,6 +188,12 @@ def run() -> None:
             url, name = hq_server.fresh_postgres_database()
             try:
                 rows.append(_measure("PostgreSQL", url, folder / "p"))
+            finally:
+                hq_server.drop_postgres_database(name)
+            # The same load on `serve --workers 2`: both cores answer (hq/serve.py).
+            url, name = hq_server.fresh_postgres_database()
+            try:
+                rows.append(_measure("PostgreSQL, 2 workers", url, folder / "p2", workers=2))
             finally:
                 hq_server.drop_postgres_database(name)
     print_table(

@@ -14,33 +14,28 @@ hq-server staff add USERNAME --name NAME [--password-stdin]
 hq-server export --from D1 --to D2 [--office CODE] --out DIR
 hq-server catalogue import FILE | catalogue show
 hq-server prepaid add NUMBER --balance EGP
-hq-server serve [--host 127.0.0.1] [--port 8765] [--access-log FILE]
+hq-server serve [--host 127.0.0.1] [--port 8765] [--workers N] [--access-log FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import json
-import logging
 import sys
-import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from sqlalchemy.exc import IntegrityError
 
 from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
 from counter_app.domain.queue import figures_table
 from counter_app.domain.requests import tracking_key
-from hq.agencies.fines import FinesAdapter, SimulatedTrafficProsecution
+from hq.agencies.fines import SimulatedTrafficProsecution
 from hq.agencies.requests import Agencies
-from hq.app import create_app
 from hq.audit.export import export
 from hq.catalogue import describe, import_catalogue, read_catalogue_file
 from hq.day_report import day_report, instruction_answers, render
@@ -50,6 +45,7 @@ from hq.keys import KeyFileError, create_key_file, load_key_file
 from hq.limits import set_office_limits
 from hq.queue_figures import office_day_figures
 from hq.requests import RequestDesk
+from hq.serve import Served, serve
 from hq.service import HqService
 from hq.settlement import Settlement
 from hq.staff import add_staff
@@ -127,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes answering on the port, sharing the database (PostgreSQL)",
+    )
     serve.add_argument(
         "--access-log",
         type=Path,
@@ -224,13 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         service = HqService(engine, load_key_file(args.key_file))
         if args.command == "serve":
-            return _serve(
-                service,
+            return serve(
+                Served(args.db, args.key_file, args.fines_adapter, args.tick, args.access_log),
                 args.host,
                 args.port,
-                _load_adapter(args.fines_adapter),
-                args.tick,
-                args.access_log,
+                args.workers,
             )
         return _admin(service, args)
     except (HqError, InputError) as exc:
@@ -344,18 +344,6 @@ def _piastres(text: str | None) -> int | None:
     return None if text is None else Money.parse(text).piastres
 
 
-def _load_adapter(spec: str) -> FinesAdapter:
-    """An agency adapter named by configuration, as module:Class."""
-    module_name, _, class_name = spec.partition(":")
-    try:
-        adapter: FinesAdapter = getattr(importlib.import_module(module_name), class_name)()
-    except (ImportError, AttributeError, TypeError) as exc:
-        raise HqError(
-            "adapter", "تعذر تحميل محول الجهة", f"cannot load adapter {spec}: {exc}", status=400
-        ) from exc
-    return adapter
-
-
 def _requests(desk: RequestDesk, args: argparse.Namespace) -> None:
     if args.action == "list":
         for row in desk.listing(args.status, args.office):
@@ -380,65 +368,6 @@ def _requests(desk: RequestDesk, args: argparse.Namespace) -> None:
             "usage", "اذكر رقم التتبع أو --due", "Name a tracking number or give --due", status=400
         )
     desk.deliver_sms()
-
-
-def _serve(
-    service: HqService,
-    host: str,
-    port: int,
-    fines: FinesAdapter,
-    tick_s: float = 5.0,
-    access_log: Path | None = None,
-) -> int:
-    app = create_app(service, fines)
-    desk: RequestDesk = app.state.desk
-    desk.deliver_sms()  # what a stopped HQ left in its outbox, before anything new
-    if tick_s > 0:
-        threading.Thread(target=_tick, args=(desk, tick_s), name="hq-tick", daemon=True).start()
-    print(f"HQ serving on http://{host}:{port} (fines: {fines.name})", flush=True)
-    if access_log is None:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    else:
-        uvicorn.run(app, host=host, port=port, log_config=_access_log_config(access_log))
-    return 0
-
-
-def _access_log_config(path: Path) -> dict[str, Any]:
-    """uvicorn's own access log (what the server received: never a URL's fragment) to a
-    file; its other messages at warning, as without it."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {
-            "access": {
-                "()": "uvicorn.logging.AccessFormatter",
-                "fmt": '%(asctime)s %(client_addr)s "%(request_line)s" %(status_code)s',
-                "use_colors": False,
-            },
-        },
-        "handlers": {
-            "access": {
-                "class": "logging.FileHandler",
-                "filename": str(path),
-                "formatter": "access",
-            },
-        },
-        "loggers": {
-            "uvicorn.error": {"level": "WARNING"},
-            "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
-        },
-    }
-
-
-def _tick(desk: RequestDesk, every_s: float) -> None:
-    """Agencies' steps that have come due, and the SMS outbox, every few seconds."""
-    stop = threading.Event()
-    while not stop.wait(every_s):
-        try:
-            desk.advance_due()
-            desk.deliver_sms()
-        except Exception:  # the database may be away for a moment: try on the next tick
-            logging.getLogger(__name__).exception("HQ tick failed")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ class RunningHq:
     def enroll_code(self, window: int = 1, office: str = OFFICE, hours: float = 1.0) -> str:
         return self.service.make_enroll_code(office, window, valid_for=timedelta(hours=hours))
 
-    def start(self, *, tick_s: float = 5.0, access_log: Path | None = None) -> None:
+    def start(
+        self, *, tick_s: float = 5.0, access_log: Path | None = None, workers: int = 1
+    ) -> None:
         """`hq-server serve`, its tick (agency steps, SMS) every `tick_s` seconds (0: none),
         writing uvicorn's access log to `access_log` when given."""
         logging = ["--access-log", str(access_log)] if access_log is not None else []
@@ -94,6 +96,8 @@ class RunningHq:
                 "--tick",
                 str(tick_s),
                 *logging,
+                "--workers",
+                str(workers),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -39,7 +39,7 @@ from hq.agencies.requests import Agencies
 from hq.audit.export import export
 from hq.catalogue import describe, import_catalogue, read_catalogue_file
 from hq.day_report import day_report, instruction_answers, render
-from hq.db import make_engine, migrate
+from hq.db import behind, make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
 from hq.limits import set_office_limits
@@ -224,6 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"HQ ready: database {args.db}, signing key {args.key_file}")
             print(f"HQ public key: {service.public_key}")
             return 0
+        if behind(engine):
+            raise HqError(
+                "upgrade",
+                "قاعدة بيانات المركز أقدم من هذا البرنامج: شغّل hq-server init لترقيتها.",
+                "HQ's database is older than this program: run `hq-server init` to upgrade it "
+                "(it keeps every row).",
+                status=400,
+            )
         service = HqService(engine, load_key_file(args.key_file))
         if args.command == "serve":
             return serve(

@@ -7,6 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
 
@@ -33,9 +35,17 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
 
 
-def migrate(engine: Engine) -> None:
+def behind(engine: Engine) -> bool:
+    """The database lacks revisions this program has (`hq-server init` adds them)."""
+    script = ScriptDirectory(str(resources.files("hq") / "migrations"))
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current != set(script.get_heads())
+
+
+def migrate(engine: Engine, target: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("hq") / "migrations"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, target)

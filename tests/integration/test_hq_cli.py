@@ -97,3 +97,30 @@ def test_catalogue_import_names_every_bad_field_and_versions_a_good_one(tmp_path
     shown = hq(tmp_path, "catalogue", "show").stdout
     assert "Aswan fees 2027" in shown and "service_fee EGP 7.50" in shown
     assert hq(tmp_path, "catalogue", "import", str(tmp_path / "missing.json")).returncode == 2
+
+
+def test_a_database_older_than_the_program_is_refused_until_init_upgrades_it(
+    tmp_path: Path,
+) -> None:
+    """HQ upgraded but its database not yet: every command says to run init and changes
+    nothing (no SQL error); init adds the missing revisions and keeps every row."""
+    from hq.db import make_engine, migrate
+    from hq.keys import create_key_file
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}")
+    migrate(engine, "h0005")  # an HQ installed before the dashboard's revision
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO offices (code, name, governorate, created_at, name_ar) "
+            "VALUES ('ASW-0101', 'Aswan', 'Aswan', '2026-11-01T08:00:00+00:00', '')"
+        )
+    engine.dispose()
+    create_key_file(tmp_path / "hq-signing-key.pem")
+    for args in (("alarms",), ("report", "--day", "2026-11-30"), ("serve", "--port", "1")):
+        refused = hq(tmp_path, *args)
+        assert refused.returncode == 2
+        assert "hq-server init" in refused.stderr and "Traceback" not in refused.stderr
+    assert hq(tmp_path, "init").returncode == 0
+    assert hq(tmp_path, "alarms").returncode == 0
+    added = hq(tmp_path, "enroll-code", "ASW-0101", "--window", "1")  # the office is kept
+    assert added.returncode == 0, added.stderr

@@ -5,78 +5,41 @@ Errors are JSON: {"reason": ..., "message_en": ..., "message_ar": ..., "acked_se
 
 from __future__ import annotations
 
-import json
-import zlib
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from sqlalchemy import Connection
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hq.admission import Admission, Busy
 from hq.agencies.civil import CivilRegistry, SimulatedCivilRegistry
 from hq.agencies.fines import FinesAdapter
 from hq.agencies.requests import Agencies
 from hq.api import dashboard as dashboard_routes
+from hq.api import journal as journal_routes
 from hq.api import requests as request_routes
 from hq.api import verify as verify_routes
 from hq.api.auth import Authenticated
 from hq.day_report import day_report
 from hq.errors import HqError
-from hq.guard import Guard
+from hq.guard import Guard, StampTime
 from hq.otp import MobileLinking
 from hq.requests import RequestDesk
-from hq.service import HqService, Workstation
+from hq.service import HqService
 from hq.settlement import Settlement
-from hq.window_status import note_contact, note_head
 from sync.protocol import (
-    MAX_BATCH_BYTES,
-    TIME_HEADER,
-    WINDOW_TIME_HEADER,
     EnrollRequest,
     EnrollResponse,
     FinesAnswer,
-    JournalHead,
     PrepaidAnswer,
     PrepaidRequest,
-    PushBatch,
     SettleAnswer,
     SettleRequest,
     utc_now_text,
 )
-
-
-def _decompress(body: bytes, encoding: str) -> bytes:
-    if encoding in ("", "identity"):
-        data = body
-    elif encoding == "gzip":
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            data = inflater.decompress(body, MAX_BATCH_BYTES + 1)
-        except zlib.error as exc:
-            raise HqError(
-                "malformed",
-                "الدفعة المضغوطة تالفة.",
-                "The gzip body is damaged or not gzip.",
-                status=400,
-            ) from exc
-        if inflater.unconsumed_tail or len(data) > MAX_BATCH_BYTES:
-            raise HqError(
-                "malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413
-            )
-    else:
-        raise HqError(
-            "malformed", "ترميز غير مدعوم.", f"Unsupported encoding {encoding}.", status=415
-        )
-    if len(data) > MAX_BATCH_BYTES:
-        raise HqError("malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413)
-    return data
-
 
 _HTTP_REASONS = {
     400: ("malformed", "الطلب ليس بصيغة البروتوكول."),
@@ -85,23 +48,17 @@ _HTTP_REASONS = {
 }
 
 
-def _ingest(service: HqService, ws: Workstation, batch: PushBatch) -> JournalHead:
-    """A push's entries, then the head the window reported (entries waiting, for the
-    dashboard)."""
-    answer = service.ingest(ws, batch)
-    if batch.head is not None:
-        note_head(service.engine, ws.id, batch.head.seq)
-    return answer
-
-
 def create_app(
     service: HqService,
     fines: FinesAdapter,
     agencies: Agencies | None = None,
     civil: CivilRegistry | None = None,
+    admission: Admission | None = None,
 ) -> FastAPI:
     app = FastAPI(title="Counter App HQ", version="1")
     app.state.service = service
+    admission = admission or Admission()
+    app.state.admission = admission
     settlement = Settlement(service.engine, fines)
     desk = RequestDesk(service.engine, agencies or Agencies.simulated(service.engine))
     app.state.settlement = settlement
@@ -159,17 +116,11 @@ def create_app(
             },
         )
 
-    @app.middleware("http")
-    async def stamp_time(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers[TIME_HEADER] = datetime.now(UTC).isoformat(timespec="milliseconds")
-        return response
-
     @app.exception_handler(HqError)
     async def hq_error(_request: Request, exc: HqError) -> JSONResponse:
+        busy = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None
         return JSONResponse(
+            headers=busy,
             status_code=exc.status,
             content={
                 "reason": exc.reason,
@@ -187,26 +138,7 @@ def create_app(
     def enroll(request: EnrollRequest) -> EnrollResponse:
         return service.enroll(request)
 
-    @app.get("/v1/journal/head")
-    def head(ws: Authenticated, request: Request) -> JournalHead:
-        # A sync's first call: the dashboard's "last sync" and clock offset.
-        note_contact(service.engine, ws.id, request.headers.get(WINDOW_TIME_HEADER, ""))
-        return service.head(ws.id)
-
-    @app.post("/v1/journal")
-    async def push(request: Request, ws: Authenticated) -> JournalHead:
-        body = _decompress(await request.body(), request.headers.get("content-encoding", ""))
-        try:
-            batch = PushBatch.model_validate(json.loads(body))
-        except (ValueError, ValidationError, RecursionError) as exc:
-            raise HqError(
-                "malformed",
-                "الدفعة ليست بصيغة البروتوكول.",
-                "The batch is not valid JSON of the protocol.",
-                status=400,
-            ) from exc
-        # The ingest does blocking database work: keep it off the event loop.
-        return await run_in_threadpool(_ingest, service, ws, batch)
+    app.include_router(journal_routes.router(service, admission))
 
     @app.get("/v1/bundles/{kind}")
     def bundle(kind: str, ws: Authenticated) -> dict[str, object]:
@@ -245,5 +177,6 @@ def create_app(
         with service.engine.connect() as conn:
             return day_report(conn, day, ws.office_code)
 
-    app.add_middleware(Guard)
+    app.add_middleware(Guard, admission=admission)
+    app.add_middleware(StampTime)
     return app

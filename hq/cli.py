@@ -15,6 +15,7 @@ hq-server export --from D1 --to D2 [--office CODE] --out DIR
 hq-server catalogue import FILE | catalogue show
 hq-server prepaid add NUMBER --balance EGP
 hq-server serve [--host 127.0.0.1] [--port 8765] [--workers N] [--access-log FILE]
+    [--pushes N] [--push-queue N]
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from counter_app.domain.errors import InputError
 from counter_app.domain.money import Money
 from counter_app.domain.queue import figures_table
 from counter_app.domain.requests import tracking_key
+from hq.admission import DEFAULT_LIMIT, DEFAULT_QUEUE
 from hq.agencies.fines import SimulatedTrafficProsecution
 from hq.agencies.requests import Agencies
 from hq.audit.export import export
@@ -128,6 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         help="processes answering on the port, sharing the database (PostgreSQL)",
+    )
+    serve.add_argument(
+        "--pushes",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help="journal pushes each process works on at once (hq/admission.py)",
+    )
+    serve.add_argument(
+        "--push-queue",
+        type=int,
+        default=DEFAULT_QUEUE,
+        help="pushes each process lets wait; past them it answers 503 with Retry-After",
     )
     serve.add_argument(
         "--access-log",
@@ -235,7 +249,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         service = HqService(engine, load_key_file(args.key_file))
         if args.command == "serve":
             return serve(
-                Served(args.db, args.key_file, args.fines_adapter, args.tick, args.access_log),
+                Served(
+                    args.db,
+                    args.key_file,
+                    args.fines_adapter,
+                    args.tick,
+                    args.access_log,
+                    args.pushes,
+                    args.push_queue,
+                ),
                 args.host,
                 args.port,
                 args.workers,

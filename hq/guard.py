@@ -8,6 +8,8 @@ shape; nothing a request sends can make HQ hold more than its route's cap.
 - Rates: a token bucket per caller and kind of route (enrolment per client address, since
   it carries no token; everything else per bearer token). Past it, 429 with `Retry-After`;
   the window's client already backs off on 429.
+- Load: a journal push that HQ is too full to take (hq/admission.py) is answered 503 with
+  `Retry-After` at the request's head, before its body is read.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from hq.admission import Admission
 from sync.protocol import MAX_BATCH_BYTES, MAX_PHOTO_BYTES, TIME_HEADER, utc_now_text
 
 Scope = MutableMapping[str, Any]
@@ -138,26 +142,19 @@ def _too_large(cap: int) -> tuple[str, str, str]:
 class Guard:
     """ASGI middleware: the body cap and the rate, before any route sees the request."""
 
-    def __init__(self, app: App, buckets: Buckets | None = None) -> None:
+    def __init__(
+        self, app: App, buckets: Buckets | None = None, admission: Admission | None = None
+    ) -> None:
         self.app = app
         self.buckets = buckets or Buckets(RATES)
+        self.admission = admission
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        kind = rate_kind(path)
-        wait = self.buckets.take(kind, _caller(scope, kind))
-        if wait:
-            await _refuse(
-                send,
-                429,
-                "rate_limited",
-                "طلبات كثيرة جدًا؛ أعد المحاولة بعد قليل.",
-                "Too many requests; try again shortly.",
-                retry=wait,
-            )
+        if await self._turned_away(scope, path, send):
             return
         cap = body_cap(path)
         declared = dict(scope.get("headers", ())).get(b"content-length")
@@ -193,3 +190,55 @@ class Guard:
             return chunks.pop(0) if chunks else await receive()
 
         await self.app(scope, replay, send)
+
+    async def _turned_away(self, scope: Scope, path: str, send: Send) -> bool:
+        """Past the caller's rate (429), or a push HQ is too full to take (503), answered
+        here before a byte of the body crosses a slow link."""
+        kind = rate_kind(path)
+        wait = self.buckets.take(kind, _caller(scope, kind))
+        if wait:
+            await _refuse(
+                send,
+                429,
+                "rate_limited",
+                "طلبات كثيرة جدًا؛ أعد المحاولة بعد قليل.",
+                "Too many requests; try again shortly.",
+                retry=wait,
+            )
+            return True
+        if self.admission is not None and path == "/v1/journal" and self.admission.full():
+            busy = self.admission.refuse()
+            await _refuse(send, 503, "busy", busy.message_ar, busy.message_en, busy.retry_after)
+            return True
+        return False
+
+
+class StampTime:
+    """ASGI middleware: HQ's time in `X-HQ-Time` on every answer (the windows' clocks are
+    checked against it). Plain ASGI: Starlette's BaseHTTPMiddleware costs a task and a
+    stream per request, which the end-of-day burst measured."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() != TIME_HEADER.lower().encode()
+                ]
+                headers.append((TIME_HEADER.lower().encode(), _hq_time().encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, stamped)
+
+
+def _hq_time() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -20,6 +20,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from hq.admission import DEFAULT_LIMIT, DEFAULT_QUEUE, Admission
 from hq.agencies.fines import FinesAdapter
 from hq.agencies.requests import Agencies
 from hq.app import create_app
@@ -39,6 +40,8 @@ class Served:
     fines_adapter: str  # module:Class
     tick_s: float = 5.0
     access_log: Path | None = None
+    pushes: int = DEFAULT_LIMIT  # journal pushes worked on at once, per process
+    push_queue: int = DEFAULT_QUEUE  # and waiting; past them 503 (hq/admission.py)
 
 
 def load_adapter(spec: str) -> FinesAdapter:
@@ -55,7 +58,8 @@ def load_adapter(spec: str) -> FinesAdapter:
 
 def _app(served: Served) -> FastAPI:
     service = HqService(make_engine(served.db_url), load_key_file(served.key_file))
-    return create_app(service, load_adapter(served.fines_adapter))
+    admission = Admission(served.pushes, served.push_queue)
+    return create_app(service, load_adapter(served.fines_adapter), admission=admission)
 
 
 def worker_app() -> FastAPI:
@@ -67,6 +71,13 @@ def worker_app() -> FastAPI:
 
 
 def serve(served: Served, host: str, port: int, workers: int = 1) -> int:
+    if served.pushes < 1 or served.push_queue < 0:
+        raise HqError(
+            "usage",
+            "--pushes من 1 فأكثر و--push-queue من 0 فأكثر.",
+            "--pushes is at least 1 and --push-queue at least 0.",
+            status=400,
+        )
     if workers < 1 or workers > 64:
         raise HqError("usage", "عدد العمليات من 1 إلى 64.", "--workers is 1 to 64.", status=400)
     fines = load_adapter(served.fines_adapter)  # refused here, not in every worker

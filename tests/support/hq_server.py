@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,7 +77,12 @@ class RunningHq:
         return self.service.make_enroll_code(office, window, valid_for=timedelta(hours=hours))
 
     def start(
-        self, *, tick_s: float = 5.0, access_log: Path | None = None, workers: int = 1
+        self,
+        *,
+        tick_s: float = 5.0,
+        access_log: Path | None = None,
+        workers: int = 1,
+        extra: Sequence[str] = (),
     ) -> None:
         """`hq-server serve`, its tick (agency steps, SMS) every `tick_s` seconds (0: none),
         writing uvicorn's access log to `access_log` when given."""
@@ -98,6 +104,7 @@ class RunningHq:
                 *logging,
                 "--workers",
                 str(workers),
+                *extra,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -1,0 +1,72 @@
+"""A window's journal: where HQ's copy of its chain stands, and a push of entries."""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from hq.admission import Admission
+from hq.api.auth import Authenticated
+from hq.errors import HqError
+from hq.service import HqService
+from hq.window_status import contact
+from sync.protocol import MAX_BATCH_BYTES, WINDOW_TIME_HEADER, JournalHead, PushBatch
+
+
+def _decompress(body: bytes, encoding: str) -> bytes:
+    if encoding in ("", "identity"):
+        data = body
+    elif encoding == "gzip":
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            data = inflater.decompress(body, MAX_BATCH_BYTES + 1)
+        except zlib.error as exc:
+            raise HqError(
+                "malformed",
+                "الدفعة المضغوطة تالفة.",
+                "The gzip body is damaged or not gzip.",
+                status=400,
+            ) from exc
+        if inflater.unconsumed_tail or len(data) > MAX_BATCH_BYTES:
+            raise HqError(
+                "malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413
+            )
+    else:
+        raise HqError(
+            "malformed", "ترميز غير مدعوم.", f"Unsupported encoding {encoding}.", status=415
+        )
+    if len(data) > MAX_BATCH_BYTES:
+        raise HqError("malformed", "الدفعة أكبر من المسموح.", "The batch is too large.", status=413)
+    return data
+
+
+def router(service: HqService, admission: Admission) -> APIRouter:
+    api = APIRouter()
+
+    @api.get("/v1/journal/head")
+    def head(ws: Authenticated, request: Request) -> JournalHead:
+        # A sync's first call: the dashboard's "last sync" and clock offset.
+        return service.head(ws.id, contact(request.headers.get(WINDOW_TIME_HEADER, "")))
+
+    @api.post("/v1/journal")
+    async def push(request: Request, ws: Authenticated) -> JournalHead:
+        body = _decompress(await request.body(), request.headers.get("content-encoding", ""))
+        try:
+            batch = PushBatch.model_validate(json.loads(body))
+        except (ValueError, ValidationError, RecursionError) as exc:
+            raise HqError(
+                "malformed",
+                "الدفعة ليست بصيغة البروتوكول.",
+                "The batch is not valid JSON of the protocol.",
+                status=400,
+            ) from exc
+        # The ingest does blocking database work: keep it off the event loop, and at most
+        # admission.limit at once (past its queue, 503 with Retry-After: hq/admission.py).
+        async with admission.slot():
+            return await run_in_threadpool(service.ingest, ws, batch)
+
+    return api

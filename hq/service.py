@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from counter_app.domain.journal import GENESIS_HASH, compute_hash, workstation_name
 from hq import schema as t
+from hq.bulk import write_entries
 from hq.bundles import bundle_content
 from hq.catalogue import seed_default
 from hq.checks import check_office, check_public_key, check_window
@@ -68,6 +69,7 @@ def _entry_hash(entry: dict[str, Any]) -> str:
     return compute_hash({name: entry[name] for name in _HASHED_FIELDS})
 
 
+_INTS = frozenset({"seq", "monotonic_ns"})
 _HASHED_FIELDS = (*[f for f in WIRE_FIELDS if f != "hash"], "workstation_id", "prev_hash")
 
 
@@ -287,9 +289,22 @@ class HqService:
 
     # ---- journal ---------------------------------------------------------------------------
 
-    def head(self, workstation_id: str) -> JournalHead:
-        with self.engine.connect() as conn:
-            row = self._workstation_row(conn, workstation_id)
+    def head(self, workstation_id: str, contact: dict[str, object] | None = None) -> JournalHead:
+        """What HQ holds of the window's chain; with `contact`, the columns a sync's first
+        call sets (hq/window_status.py), written by the same statement."""
+        if contact:
+            with self.engine.begin() as conn:
+                row = conn.execute(
+                    update(t.workstations)
+                    .where(t.workstations.c.id == workstation_id)
+                    .values(**contact)
+                    .returning(t.workstations.c.acked_seq, t.workstations.c.acked_hash)
+                ).first()
+        else:
+            with self.engine.connect() as conn:
+                row = self._workstation_row(conn, workstation_id)
+        if row is None:
+            self._unknown(workstation_id)
         return JournalHead(
             workstation_id=workstation_id, acked_seq=row.acked_seq, acked_hash=row.acked_hash
         )
@@ -302,8 +317,9 @@ class HqService:
                 "The batch is for another workstation.",
                 status=400,
             )
-        entries = [self._entry_from_row(ws.id, row) for row in batch.rows]
         for attempt in range(5):
+            # Each try from clean entries: a try marks them (prev_hash, received_at).
+            entries = [self._entry_from_row(ws.id, row) for row in batch.rows]
             try:
                 return self._ingest_once(ws, batch.prev_hash, entries, batch.head)
             except IntegrityError:
@@ -316,11 +332,12 @@ class HqService:
         self,
         ws: Workstation,
         prev_hash: str,
-        received: list[dict[str, Any]],
+        entries: list[dict[str, Any]],
         head: SignedHead | None = None,
     ) -> JournalHead:
-        entries = [dict(entry) for entry in received]  # a retry starts from clean copies
         alarm: Alarm | None = None
+        # The head the window reported: its entries waiting, for the dashboard.
+        marks = {"reported_head_seq": head.seq} if head is not None else {}
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(t.workstations).where(t.workstations.c.id == ws.id).with_for_update()
@@ -344,7 +361,7 @@ class HqService:
                     received_at = utc_now_text()
                     for entry in fresh:
                         entry["received_at"] = received_at
-                    conn.execute(insert(t.journal_entries), fresh)
+                    write_entries(conn, fresh)
                     for reported in window_reports(fresh):
                         record_alarm(conn, ws.id, reported)
                     for forged in heartbeat_alarms(conn, ws.id, ws.public_key, fresh):
@@ -355,10 +372,15 @@ class HqService:
                     conn.execute(
                         update(t.workstations)
                         .where(t.workstations.c.id == ws.id)
-                        .values(acked_seq=held_seq, acked_hash=held_hash)
+                        .values(acked_seq=held_seq, acked_hash=held_hash, **marks)
                     )
+                    marks = {}
             if alarm is None and head is not None:
                 alarm = check_head(conn, ws.id, ws.public_key, head, held_seq)
+            if alarm is None and marks:
+                conn.execute(
+                    update(t.workstations).where(t.workstations.c.id == ws.id).values(**marks)
+                )
         if alarm is not None:
             with self.engine.begin() as conn:
                 record_alarm(conn, ws.id, alarm)
@@ -424,14 +446,10 @@ class HqService:
                 status=400,
             )
         entry = dict(zip(WIRE_FIELDS, row, strict=True))
-        ints = ("seq", "monotonic_ns")
         for name in WIRE_FIELDS:
             value = entry[name]
-            ok = (
-                isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
-                if name in ints
-                else isinstance(value, str)
-            )
+            # Exact types (a JSON true is not a number): one comparison a field.
+            ok = type(value) is int and 0 <= value < 2**63 if name in _INTS else type(value) is str
             if not ok:
                 raise HqError(
                     "malformed",
@@ -479,10 +497,14 @@ class HqService:
     def _workstation_row(self, conn: Connection, workstation_id: str) -> Any:
         row = self._find_workstation(conn, workstation_id)
         if row is None:
-            raise HqError(
-                "unknown_workstation",
-                "المحطة غير معروفة.",
-                f"Workstation {workstation_id} is unknown.",
-                status=404,
-            )
+            self._unknown(workstation_id)
         return row
+
+    @staticmethod
+    def _unknown(workstation_id: str) -> NoReturn:
+        raise HqError(
+            "unknown_workstation",
+            "المحطة غير معروفة.",
+            f"Workstation {workstation_id} is unknown.",
+            status=404,
+        )

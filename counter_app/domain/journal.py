@@ -96,9 +96,13 @@ def workstation_name(office_code: str, window: int) -> str:
     return f"{office_code}-W{window:02d}"
 
 
+# One encoder for every entry (json.dumps with options would build one a call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
     """Canonical JSON text: sorted keys, no insignificant spaces, UTF-8 characters."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def canonical_payload(payload: Mapping[str, Any]) -> str:
@@ -112,7 +116,11 @@ def canonical_payload(payload: Mapping[str, Any]) -> str:
 
 def compute_hash(fields: Mapping[str, Any]) -> str:
     """SHA-256 over the canonical JSON of every field of an entry except its hash."""
-    material = {key: value for key, value in fields.items() if key != "hash"}
+    material = (
+        fields
+        if isinstance(fields, dict) and "hash" not in fields
+        else {k: v for k, v in fields.items() if k != "hash"}
+    )
     return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()
 
 

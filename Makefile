@@ -11,7 +11,7 @@ else
 endif
 STAMP := $(VENV)/.installed.stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-burst clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: lint
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+# The end-of-day burst (about 25 minutes; needs HQ_TEST_POSTGRES_URL): bench/burst.py.
+bench-burst: $(STAMP)
+	$(BIN)/python -m bench.burst
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -13,7 +13,8 @@ overload offered at least twice what HQ achieved (the same windows over 60 s). A
 each, HQ must hold every window's 500 entries exactly once. The baseline is raw `COPY`
 of the same entries, one transaction a window, in the same run.
 
-BURST_WINDOWS and BURST_SPAN_S scale the design row down for a quick look.
+BURST_WINDOWS and BURST_SPAN_S scale the design row down for a quick look; BURST_WORKERS
+and BURST_HQ_ARGS (e.g. "--pushes 4") try other settings of HQ.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from tests.support.hq_server import RunningHq
 WINDOWS = int(os.environ.get("BURST_WINDOWS", "10000"))
 SPAN_S = float(os.environ.get("BURST_SPAN_S", "300"))
 OVERLOAD_SPAN_S = SPAN_S / 5
+WORKERS = int(os.environ.get("BURST_WORKERS", "2"))
+HQ_ARGS = os.environ.get("BURST_HQ_ARGS", "").split()  # e.g. "--pushes 4"
 WINDOWS_PER_OFFICE = 2
 LINK = Link()
 DEADLINE_S = 900  # after the last arrival: a window not done by then has failed
@@ -163,12 +166,17 @@ async def _burst(port: int, plan: list[tuple[str, str]], bodies: list[bytes], sp
     done, pending = await asyncio.wait(jobs, timeout=span + DEADLINE_S)
     for job in pending:
         job.cancel()
-    tally.failed = len(pending) + sum(1 for job in done if job.exception() is not None)
+    failures = [job.exception() for job in done if job.exception() is not None]
+    tally.failed = len(pending) + len(failures)
+    for reason in {str(failure)[:160] for failure in failures}:
+        print(f"  a window failed: {reason}", flush=True)
     tally.first = start
     return tally
 
 
-def _cpu_s(pids: list[int]) -> float:
+def _cpu_s(pids: list[int], reaped: bool = False) -> float:
+    """CPU seconds of `pids`; with `reaped`, also of their children that have exited (the
+    database's backends that closed during the run count in their postmaster's)."""
     total = 0
     for pid in pids:
         try:
@@ -176,6 +184,8 @@ def _cpu_s(pids: list[int]) -> float:
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime + stime
+        if reaped:
+            total += int(fields[13]) + int(fields[14])  # cutime + cstime
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -223,11 +233,11 @@ def _measure(
     try:
         hq = RunningHq(folder, url)
         plan = _setup(hq, plan_windows)
-        hq.start(tick_s=0, workers=2)
+        hq.start(tick_s=0, workers=WORKERS, extra=HQ_ARGS)
         assert hq.proc is not None
         time.sleep(2)  # let both workers finish importing before the clock starts
         family = _family(hq.proc.pid)
-        hq_cpu0, pg_cpu0 = _cpu_s(family), _cpu_s(_postgres_pids())
+        hq_cpu0, pg_cpu0 = _cpu_s(family), _cpu_s(_postgres_pids(), reaped=True)
         gen0 = resource.getrusage(resource.RUSAGE_SELF)
         peak = [0.0]
         stop = threading.Event()
@@ -241,7 +251,7 @@ def _measure(
         tally = asyncio.run(_burst(hq.port, plan, bodies[:plan_windows], span))
         stop.set()
         gen1 = resource.getrusage(resource.RUSAGE_SELF)
-        hq_cpu, pg_cpu = _cpu_s(family) - hq_cpu0, _cpu_s(_postgres_pids()) - pg_cpu0
+        hq_cpu, pg_cpu = _cpu_s(family) - hq_cpu0, _cpu_s(_postgres_pids(), reaped=True) - pg_cpu0
         with hq.engine.connect() as conn:
             held = conn.execute(text("SELECT count(*) FROM journal_entries")).scalar_one()
             distinct = conn.execute(

@@ -24,7 +24,9 @@ from contextlib import asynccontextmanager
 
 from hq.errors import HqError
 
-DEFAULT_LIMIT = 8  # pushes in threads at once: enough to keep PostgreSQL and a core busy
+# Pushes in threads at once, a process. Their work holds the interpreter lock; more of them
+# starve the event loop that reads the other windows' bodies (the burst bench measured it).
+DEFAULT_LIMIT = 3
 DEFAULT_QUEUE = 64
 
 

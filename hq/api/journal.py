@@ -8,11 +8,12 @@ import zlib
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from hq.admission import Admission
 from hq.api.auth import Authenticated
 from hq.errors import HqError
-from hq.service import HqService
+from hq.service import HqService, Workstation
 from hq.window_status import contact
 from sync.protocol import MAX_BATCH_BYTES, WINDOW_TIME_HEADER, JournalHead, PushBatch
 
@@ -44,6 +45,20 @@ def _decompress(body: bytes, encoding: str) -> bytes:
     return data
 
 
+def _ingest(service: HqService, ws: Workstation, body: bytes, encoding: str) -> JournalHead:
+    data = _decompress(body, encoding)
+    try:
+        batch = PushBatch.model_validate(json.loads(data))
+    except (ValueError, ValidationError, RecursionError) as exc:
+        raise HqError(
+            "malformed",
+            "الدفعة ليست بصيغة البروتوكول.",
+            "The batch is not valid JSON of the protocol.",
+            status=400,
+        ) from exc
+    return service.ingest(ws, batch)
+
+
 def router(service: HqService, admission: Admission) -> APIRouter:
     api = APIRouter()
 
@@ -54,19 +69,20 @@ def router(service: HqService, admission: Admission) -> APIRouter:
 
     @api.post("/v1/journal")
     async def push(request: Request, ws: Authenticated) -> JournalHead:
-        body = _decompress(await request.body(), request.headers.get("content-encoding", ""))
         try:
-            batch = PushBatch.model_validate(json.loads(body))
-        except (ValueError, ValidationError, RecursionError) as exc:
+            body = await request.body()
+        except ClientDisconnect as exc:  # the link dropped mid-upload: nothing was taken
             raise HqError(
-                "malformed",
-                "الدفعة ليست بصيغة البروتوكول.",
-                "The batch is not valid JSON of the protocol.",
+                "disconnected",
+                "انقطع الاتصال قبل وصول الدفعة كاملة.",
+                "The connection closed before the whole batch arrived.",
                 status=400,
             ) from exc
-        # The ingest does blocking database work: keep it off the event loop, and at most
-        # admission.limit at once (past its queue, 503 with Retry-After: hq/admission.py).
+        encoding = request.headers.get("content-encoding", "")
+        # Unpacking, parsing and the ingest are blocking work: keep them off the event loop
+        # (which must go on reading other windows' bodies), and at most admission.limit at
+        # once (past its queue, 503 with Retry-After: hq/admission.py).
         async with admission.slot():
-            return await run_in_threadpool(service.ingest, ws, batch)
+            return await run_in_threadpool(_ingest, service, ws, body, encoding)
 
     return api

@@ -61,7 +61,8 @@ class RunningHq:
         migrate(self.engine)
         self.service = HqService(self.engine, create_key_file(self.key_file))
         self.service.seed_catalogue()
-        self.proc: subprocess.Popen[str] | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.stderr_log = folder / "hq-stderr.log"
 
     @property
     def url(self) -> str:
@@ -87,35 +88,35 @@ class RunningHq:
         """`hq-server serve`, its tick (agency steps, SMS) every `tick_s` seconds (0: none),
         writing uvicorn's access log to `access_log` when given."""
         logging = ["--access-log", str(access_log)] if access_log is not None else []
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hq.cli",
-                "--db",
-                self.db_url,
-                "--key-file",
-                str(self.key_file),
-                "serve",
-                "--port",
-                str(self.port),
-                "--tick",
-                str(tick_s),
-                *logging,
-                "--workers",
-                str(workers),
-                *extra,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # A file, not a pipe nobody reads: a pipe fills and HQ blocks writing its log.
+        with self.stderr_log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "hq.cli",
+                    "--db",
+                    self.db_url,
+                    "--key-file",
+                    str(self.key_file),
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--tick",
+                    str(tick_s),
+                    *logging,
+                    "--workers",
+                    str(workers),
+                    *extra,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"HQ exited: {self.proc.stderr.read() if self.proc.stderr else ''}"
-                )
+                said = self.stderr_log.read_text(encoding="utf-8", errors="replace")
+                raise RuntimeError(f"HQ exited: {said[-4000:]}")
             try:
                 if requests.get(self.url + "/v1/health", timeout=0.5).ok:
                     return

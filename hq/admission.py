@@ -73,12 +73,14 @@ class Admission:
     def retry_after(self) -> int:
         """Seconds until what HQ holds now is done, times 1 to 2 so the returns spread."""
         with self._lock:
-            self.refused += 1
             held = self.working + self.waiting
             drain = held * self._push_s / self.limit
         return max(1, math.ceil(drain * (1 + self._spread())))
 
     def refuse(self) -> Busy:
+        """A push turned away (counted), with the seconds it should wait."""
+        with self._lock:
+            self.refused += 1
         return Busy(self.retry_after())
 
     @asynccontextmanager

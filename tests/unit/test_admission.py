@@ -57,7 +57,9 @@ def test_retry_after_is_the_time_to_work_through_what_is_held_spread_up_to_twice
     assert held > 3 * calm  # four times as much held: about four times as long
     admission._spread = lambda: 1.0  # the most spread: twice the time
     assert 2 * held - 1 <= admission.retry_after() <= 2 * held
-    assert admission.refused == 3
+    assert admission.refused == 0  # asking is not refusing
+    assert admission.refuse().retry_after >= held
+    assert admission.refused == 1
 
 
 def test_limits_below_one_are_refused() -> None:

@@ -6,9 +6,9 @@ Errors are JSON: {"reason": ..., "message_en": ..., "message_ar": ..., "acked_se
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
@@ -22,24 +22,32 @@ from hq.api import dashboard as dashboard_routes
 from hq.api import journal as journal_routes
 from hq.api import requests as request_routes
 from hq.api import verify as verify_routes
+from hq.api.answers import describe, refusals
 from hq.api.auth import Authenticated
 from hq.day_report import day_report
 from hq.errors import HqError
-from hq.guard import Guard, StampTime
+from hq.guard import Buckets, Guard, StampTime, scaled
 from hq.otp import MobileLinking
 from hq.requests import RequestDesk
 from hq.service import HqService
 from hq.settlement import Settlement
 from sync.protocol import (
+    BUNDLE_KINDS,
     EnrollRequest,
     EnrollResponse,
     FinesAnswer,
+    FinesInquiry,
     PrepaidAnswer,
     PrepaidRequest,
     SettleAnswer,
     SettleRequest,
     utc_now_text,
 )
+
+BusinessDay = Annotated[
+    str, Query(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"})
+]
+BundleKind = Annotated[str, Path(pattern=f"^({'|'.join(BUNDLE_KINDS)})$")]
 
 _HTTP_REASONS = {
     400: ("malformed", "الطلب ليس بصيغة البروتوكول."),
@@ -54,7 +62,9 @@ def create_app(
     agencies: Agencies | None = None,
     civil: CivilRegistry | None = None,
     admission: Admission | None = None,
+    rate_scale: float = 1.0,
 ) -> FastAPI:
+    """HQ's app; `rate_scale` multiplies every caller's rate (hq/guard.py RATES)."""
     app = FastAPI(title="Counter App HQ", version="1")
     app.state.service = service
     admission = admission or Admission()
@@ -134,39 +144,32 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok", "hq_time": utc_now_text()}
 
-    @app.post("/v1/enroll")
+    @app.post("/v1/enroll", responses=refusals(403, 409))
     def enroll(request: EnrollRequest) -> EnrollResponse:
         return service.enroll(request)
 
     app.include_router(journal_routes.router(service, admission))
 
     @app.get("/v1/bundles/{kind}")
-    def bundle(kind: str, ws: Authenticated) -> dict[str, object]:
+    def bundle(kind: BundleKind, ws: Authenticated) -> dict[str, object]:
         return service.bundle(ws, kind).model_dump()
 
-    @app.get("/v1/fines")
-    def inquire_fines(
-        ws: Authenticated, national_id: str = "", plate: str = "", licence: str = ""
-    ) -> FinesAnswer:
-        if not (national_id or plate or licence):
-            raise HqError(
-                "malformed",
-                "أدخل الرقم القومي أو رقم اللوحة أو رقم الرخصة.",
-                "Give a national ID, a plate or a licence number.",
-                status=400,
-            )
-        return settlement.inquire(national_id=national_id, plate=plate, licence=licence)
+    @app.post("/v1/fines/inquiry")
+    def inquire_fines(inquiry: FinesInquiry, _ws: Authenticated) -> FinesAnswer:
+        return settlement.inquire(
+            national_id=inquiry.national_id, plate=inquiry.plate, licence=inquiry.licence
+        )
 
-    @app.post("/v1/fines/settle")
+    @app.post("/v1/fines/settle", responses=refusals(404, 409))
     def settle_fines(request: SettleRequest, ws: Authenticated) -> SettleAnswer:
         return settlement.settle(ws.id, request)
 
-    @app.post("/v1/prepaid/authorise")
+    @app.post("/v1/prepaid/authorise", responses=refusals(404, 409))
     def authorise_prepaid(request: PrepaidRequest, _ws: Authenticated) -> PrepaidAnswer:
         return settlement.authorise_prepaid(request)
 
     @app.get("/v1/report")
-    def office_report(ws: Authenticated, day: str) -> dict[str, object]:
+    def office_report(ws: Authenticated, day: BusinessDay) -> dict[str, object]:
         """The caller's office's figures for a day, as HQ computes them from its journal."""
         try:
             day = date.fromisoformat(day).isoformat()
@@ -177,6 +180,7 @@ def create_app(
         with service.engine.connect() as conn:
             return day_report(conn, day, ws.office_code)
 
-    app.add_middleware(Guard, admission=admission)
+    app.add_middleware(Guard, admission=admission, buckets=Buckets(scaled(rate_scale)))
     app.add_middleware(StampTime)
+    describe(app)
     return app

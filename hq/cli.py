@@ -14,7 +14,7 @@ hq-server staff add USERNAME --name NAME [--password-stdin]
 hq-server export --from D1 --to D2 [--office CODE] --out DIR
 hq-server catalogue import FILE | catalogue show
 hq-server prepaid add NUMBER --balance EGP
-hq-server serve [--host 127.0.0.1] [--port 8765] [--workers N] [--access-log FILE]
+hq-server serve [--host 127.0.0.1] [--port 8765] [--workers N] [--access-log FILE] [--rate-scale F]
     [--pushes N] [--push-queue N]
 """
 
@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="append one line per request (address, method, path, status) to this file",
     )
     serve.add_argument(
+        "--rate-scale",
+        type=float,
+        default=1.0,
+        help="multiply every caller's request rate (many windows behind one address)",
+    )
+    serve.add_argument(
         "--fines-adapter",
         default="hq.agencies.fines:SimulatedTrafficProsecution",
         help="module:Class of the traffic prosecution adapter (default: the SIMULATOR)",
@@ -257,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.access_log,
                     args.pushes,
                     args.push_queue,
+                    args.rate_scale,
                 ),
                 args.host,
                 args.port,

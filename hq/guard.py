@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hq.admission import Admission
-from sync.protocol import MAX_BATCH_BYTES, MAX_PHOTO_BYTES, TIME_HEADER, utc_now_text
+from sync.protocol import MAX_BATCH_BYTES, MAX_PHOTO_BYTES, TIME_HEADER
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -62,6 +62,17 @@ RATES = {
     # many phones can share one address behind a carrier's NAT.
     "public": Rate(per_second=20.0, burst=100),
 }
+
+
+def scaled(factor: float) -> dict[str, Rate]:
+    """RATES times `factor` (`serve --rate-scale`: many windows behind one address, or a
+    test that calls as fast as it can)."""
+    if not 0 < factor <= 1000:
+        raise ValueError("the rate scale is above 0 and at most 1000")
+    return {
+        kind: Rate(rate.per_second * factor, max(1, round(rate.burst * factor)))
+        for kind, rate in RATES.items()
+    }
 
 
 def rate_kind(path: str) -> str:
@@ -119,8 +130,7 @@ async def _refuse(send: Send, status: int, reason: str, ar: str, en: str, retry:
         {"reason": reason, "message_en": en, "message_ar": ar, "acked_seq": None},
         ensure_ascii=False,
     ).encode("utf-8")
-    headers = [
-        (TIME_HEADER.lower().encode(), utc_now_text().encode()),
+    headers = [  # X-HQ-Time: StampTime, around the Guard
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),

@@ -111,7 +111,12 @@ class RequestDesk:
     # ---- the window's submission ----------------------------------------------------------
 
     def submit(self, workstation_id: str, submission: RequestSubmission) -> RequestHistory:
-        photo = b64d(submission.photo) if submission.photo else b""
+        try:
+            photo = b64d(submission.photo) if submission.photo else b""
+        except ValueError as exc:  # binascii.Error is one
+            raise HqError(
+                "malformed", "الصورة ليست base64url.", "The photo is not base64url.", status=400
+            ) from exc
         digest = request_digest(submission.details, photo)
         with self.engine.begin() as conn:
             row = self._row(conn, submission.tracking, for_update=True)

@@ -42,6 +42,7 @@ class Served:
     access_log: Path | None = None
     pushes: int = DEFAULT_LIMIT  # journal pushes worked on at once, per process
     push_queue: int = DEFAULT_QUEUE  # and waiting; past them 503 (hq/admission.py)
+    rate_scale: float = 1.0  # every caller's rate times this (hq/guard.py)
 
 
 def load_adapter(spec: str) -> FinesAdapter:
@@ -59,7 +60,12 @@ def load_adapter(spec: str) -> FinesAdapter:
 def _app(served: Served) -> FastAPI:
     service = HqService(make_engine(served.db_url), load_key_file(served.key_file))
     admission = Admission(served.pushes, served.push_queue)
-    return create_app(service, load_adapter(served.fines_adapter), admission=admission)
+    return create_app(
+        service,
+        load_adapter(served.fines_adapter),
+        admission=admission,
+        rate_scale=served.rate_scale,
+    )
 
 
 def worker_app() -> FastAPI:
@@ -76,6 +82,13 @@ def serve(served: Served, host: str, port: int, workers: int = 1) -> int:
             "usage",
             "--pushes من 1 فأكثر و--push-queue من 0 فأكثر.",
             "--pushes is at least 1 and --push-queue at least 0.",
+            status=400,
+        )
+    if not 0 < served.rate_scale <= 1000:
+        raise HqError(
+            "usage",
+            "--rate-scale أكبر من 0 وحتى 1000.",
+            "--rate-scale is above 0 and at most 1000.",
             status=400,
         )
     if workers < 1 or workers > 64:

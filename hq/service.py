@@ -311,11 +311,11 @@ class HqService:
 
     def ingest(self, ws: Workstation, batch: PushBatch) -> JournalHead:
         if batch.workstation_id != ws.id:
-            raise HqError(
-                "malformed",
+            raise HqError(  # a token opens its own window's journal, no other
+                "other_workstation",
                 "الدفعة تخص محطة أخرى.",
                 "The batch is for another workstation.",
-                status=400,
+                status=403,
             )
         for attempt in range(5):
             # Each try from clean entries: a try marks them (prev_hash, received_at).
@@ -449,7 +449,16 @@ class HqService:
         for name in WIRE_FIELDS:
             value = entry[name]
             # Exact types (a JSON true is not a number): one comparison a field.
-            ok = type(value) is int and 0 <= value < 2**63 if name in _INTS else type(value) is str
+            ok = (
+                type(value) is int and 0 <= value < 2**63
+                if name in _INTS
+                else type(value) is str and "\x00" not in value  # PostgreSQL's text holds no NUL
+            )
+            if not ok and name in _INTS and type(value) is float and value.is_integer():
+                # JSON's 7.0 is the integer 7 (JSON Schema agrees): hashed as 7, as the
+                # window hashed it.
+                entry[name] = value = int(value)
+                ok = 0 <= value < 2**63
             if not ok:
                 raise HqError(
                     "malformed",

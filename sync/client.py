@@ -27,10 +27,12 @@ from sync.protocol import (
     TIME_HEADER,
     WINDOW_TIME_HEADER,
     Bundle,
+    CivilQuery,
     CivilRecord,
     EnrollRequest,
     EnrollResponse,
     FinesAnswer,
+    FinesInquiry,
     JournalHead,
     OtpChallenge,
     OtpCheck,
@@ -144,12 +146,15 @@ class HqClient:
         return Bundle.model_validate(self._call("GET", f"/v1/bundles/{kind}"))
 
     def fines(self, *, national_id: str = "", plate: str = "", licence: str = "") -> FinesAnswer:
-        params = {
-            k: v
-            for k, v in (("national_id", national_id), ("plate", plate), ("licence", licence))
-            if v
-        }
-        answer = self._call("GET", "/v1/fines", params=params, timeout=LIVE_TIMEOUT, attempts=2)
+        given = {"national_id": national_id, "plate": plate, "licence": licence}
+        inquiry = FinesInquiry.model_validate({k: v for k, v in given.items() if v})
+        answer = self._call(
+            "POST",
+            "/v1/fines/inquiry",
+            json=inquiry.model_dump(exclude_defaults=True),
+            timeout=LIVE_TIMEOUT,
+            attempts=2,
+        )
         return FinesAnswer.model_validate(answer)
 
     def settle_fines(self, request: SettleRequest) -> SettleAnswer:
@@ -179,9 +184,9 @@ class HqClient:
 
     def civil_record(self, kind: str, national_id: str) -> CivilRecord:
         answer = self._call(
-            "GET",
+            "POST",
             f"/v1/civil/{kind}",
-            params={"national_id": national_id},
+            json=CivilQuery(national_id=national_id).model_dump(),
             timeout=LIVE_TIMEOUT,
             attempts=2,
         )

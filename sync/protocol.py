@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from counter_app.domain.heartbeat import heartbeat_body
 from counter_app.domain.journal import canonical_json
@@ -33,6 +33,11 @@ MAX_BATCH_ENTRIES = 1000
 MAX_BATCH_BYTES = 8 * 1024 * 1024  # decompressed; a larger body is refused (zip bombs)
 BUNDLE_KINDS = ("catalogue", "users", "trust", "instructions", "requests")
 MAX_PHOTO_BYTES = 300_000  # an ID card photo, PNG
+
+
+# Identifiers HQ stores (ids, uuids, signatures): visible ASCII, no space, no NUL (which
+# PostgreSQL's text cannot hold).
+VISIBLE = r"^[\x21-\x7e]+$"
 
 
 class SignatureError(ValueError):
@@ -187,8 +192,8 @@ def compact_certificate_body(workstation_id: str, public_key: str, expires_day: 
 
 
 class EnrollRequest(_Message):
-    code: str = Field(min_length=6, max_length=64)
-    public_key: str = Field(min_length=40, max_length=60)
+    code: str = Field(min_length=6, max_length=64, pattern=r"^[\x20-\x7e]+$")
+    public_key: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$")  # 32 bytes, base64url, no padding
 
 
 class EnrollResponse(_Answer):
@@ -228,16 +233,38 @@ class SignedHead(_Message):
 
     seq: int = Field(ge=0, le=2**63 - 1)
     hash: str = Field(min_length=64, max_length=64)
-    signature: str = Field(max_length=100)
+    signature: str = Field(max_length=100, pattern=r"^[\x21-\x7e]*$")
 
     def body(self, workstation_id: str) -> dict[str, Any]:
         return {"workstation_id": workstation_id, "seq": self.seq, "hash": self.hash}
 
 
+def _row_schema() -> dict[str, Any]:
+    """A journal row on the wire: WIRE_FIELDS in order, seq and monotonic_ns whole numbers."""
+    fields: list[dict[str, Any]] = [
+        {"title": name, "type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+        if name in ("seq", "monotonic_ns")
+        else {"title": name, "type": "string", "pattern": "^[^\\x00]*$"}  # PostgreSQL text
+        for name in WIRE_FIELDS
+    ]
+    return {
+        "type": "array",
+        "prefixItems": fields,
+        "items": False,
+        "minItems": len(fields),
+        "maxItems": len(fields),
+    }
+
+
 class PushBatch(_Message):
-    workstation_id: str
-    prev_hash: str = Field(min_length=64, max_length=64)
-    rows: list[list[Any]] = Field(max_length=MAX_BATCH_ENTRIES)
+    """Entries of one window's chain in order, each a row of WIRE_FIELDS; `prev_hash` is
+    the hash of the entry before the first (HQ's last held, or the genesis hash)."""
+
+    workstation_id: str = Field(min_length=1, max_length=64, pattern=VISIBLE)
+    prev_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    rows: list[list[Any]] = Field(
+        max_length=MAX_BATCH_ENTRIES, json_schema_extra={"items": _row_schema()}
+    )
     head: SignedHead | None = None
 
 
@@ -293,15 +320,43 @@ class FinesAnswer(_Answer):
     as_of: str
 
 
+class FinesInquiry(_Message):
+    """A fines inquiry by exactly one of national ID, plate or licence number (in the body,
+    so no citizen's number is written to an access log)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["national_id"]},
+                {"required": ["plate"]},
+                {"required": ["licence"]},
+            ]
+        },
+    )
+    # "" is "not given" (a default is never checked against its field's pattern).
+    national_id: str = Field(default="", pattern=r"^[0-9]{14}$")
+    plate: str = Field(default="", min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")
+    licence: str = Field(default="", pattern=r"^[0-9]{6,14}$")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> FinesInquiry:
+        given = [v for v in (self.national_id, self.plate, self.licence) if v]
+        if len(given) != 1:
+            raise ValueError("give exactly one of national_id, plate and licence")
+        return self
+
+
 class FineToSettle(_Message):
-    fine_id: str = Field(min_length=1, max_length=64)
+    fine_id: str = Field(min_length=1, max_length=64, pattern=VISIBLE)
     amount_piastres: int = Field(gt=0, le=100_000_000)
 
 
 class SettleRequest(_Message):
     """Fines paid at a window: settled at once online, or from the journal at sync."""
 
-    payment_uuid: str = Field(min_length=8, max_length=64)
+    payment_uuid: str = Field(min_length=8, max_length=64, pattern=VISIBLE)
     fines: list[FineToSettle] = Field(min_length=1, max_length=100)
 
 
@@ -321,7 +376,7 @@ class SettleAnswer(_Answer):
 class PrepaidRequest(_Message):
     """Authorise a payment from a prepaid service card (HQ holds the balances)."""
 
-    payment_uuid: str = Field(min_length=8, max_length=64)
+    payment_uuid: str = Field(min_length=8, max_length=64, pattern=VISIBLE)
     card_number: str = Field(pattern=r"^[0-9]{16}$")
     amount_piastres: int = Field(gt=0, le=100_000_000)
 
@@ -347,9 +402,13 @@ class RequestSubmission(_Message):
     """A request's personal details, sent once HQ holds its `request.captured` entry."""
 
     tracking: str = Field(pattern=r"^[A-Z0-9]{9,24}$")
-    service: str = Field(min_length=2, max_length=32)
+    service: str = Field(min_length=2, max_length=32, pattern=VISIBLE)
     details: dict[str, Any]
-    photo: str = Field(default="", max_length=MAX_PHOTO_BYTES * 4 // 3 + 4)  # base64url
+    photo: str = Field(  # base64url, unpadded
+        default="",
+        max_length=MAX_PHOTO_BYTES * 4 // 3 + 4,
+        pattern=r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$",
+    )
 
 
 class RequestStage(_Answer):
@@ -382,7 +441,7 @@ class OtpChallenge(_Answer):
 
 
 class OtpCheck(_Message):
-    challenge_id: str = Field(min_length=8, max_length=64)
+    challenge_id: str = Field(min_length=8, max_length=64, pattern=VISIBLE)
     code: str = Field(pattern=r"^[0-9]{4,8}$")
 
 
@@ -392,6 +451,12 @@ class OtpLinked(_Answer):
 
 
 # ---- civil records ----------------------------------------------------------------------
+
+
+class CivilQuery(_Message):
+    """Whose record: in the body, so no national ID is written to an access log."""
+
+    national_id: str = Field(pattern=r"^[0-9]{14}$")
 
 
 class CivilRecord(_Answer):

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from hq.admission import Admission
+from hq.api.answers import refusals
 from hq.api.auth import Authenticated
 from hq.errors import HqError
 from hq.service import HqService, Workstation
@@ -67,7 +68,20 @@ def router(service: HqService, admission: Admission) -> APIRouter:
         # A sync's first call: the dashboard's "last sync" and clock offset.
         return service.head(ws.id, contact(request.headers.get(WINDOW_TIME_HEADER, "")))
 
-    @api.post("/v1/journal")
+    @api.post(
+        "/v1/journal",
+        responses=refusals(409, 415, 503),
+        # The body is read as bytes, so its schema is stated here. It may travel gzip'd
+        # (Content-Encoding: gzip, as windows send it): the schema is of what it unpacks to.
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PushBatch"}}
+                },
+            },
+        },
+    )
     async def push(request: Request, ws: Authenticated) -> JournalHead:
         try:
             body = await request.body()

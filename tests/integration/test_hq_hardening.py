@@ -143,7 +143,7 @@ def test_enrolment_takes_only_a_real_unused_key_and_a_refusal_keeps_the_code(
     code = hq.enroll_code(2)
     for bad in ("!" * 43, b64e(b"\x01" * 30), b64e(b"\x01" * 45)):
         answer = requests.post(hq.url + "/v1/enroll", json={"code": code, "public_key": bad})
-        refused(answer, 400, "bad_key")
+        refused(answer, 400, "malformed")  # not 32 bytes of base64url: outside the schema
     answer = requests.post(hq.url + "/v1/enroll", json={"code": code, "public_key": key})
     refused(answer, 409, "key_in_use")
     # None of those refusals spent the code: the window enrols with its own key.
@@ -163,7 +163,7 @@ def test_guessing_codes_and_scraping_fines_are_slowed_to_a_rate(hq: RunningHq) -
     _key, token = enrol_despite_rate(hq)
     auth = {"Authorization": f"Bearer {token}"}
     answers = [
-        requests.get(hq.url + "/v1/fines", params={"plate": "ق ر 123"}, headers=auth)
+        requests.post(hq.url + "/v1/fines/inquiry", json={"plate": "ق ر 123"}, headers=auth)
         for _ in range(RATES["fines"].burst + 5)
     ]
     assert all(a.status_code != 429 for a in answers[: RATES["fines"].burst])

@@ -5,10 +5,9 @@ Errors are JSON: {"reason": ..., "message_en": ..., "message_ar": ..., "acked_se
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
@@ -19,12 +18,13 @@ from hq.agencies.civil import CivilRegistry, SimulatedCivilRegistry
 from hq.agencies.fines import FinesAdapter
 from hq.agencies.requests import Agencies
 from hq.api import dashboard as dashboard_routes
+from hq.api import enrolment as enrolment_routes
 from hq.api import journal as journal_routes
+from hq.api import reports as report_routes
 from hq.api import requests as request_routes
+from hq.api import settlement as settlement_routes
 from hq.api import verify as verify_routes
-from hq.api.answers import describe, refusals
-from hq.api.auth import Authenticated
-from hq.day_report import day_report
+from hq.api.answers import describe
 from hq.errors import HqError
 from hq.guard import Buckets, Guard, StampTime, scaled
 from hq.otp import MobileLinking
@@ -32,22 +32,8 @@ from hq.requests import RequestDesk
 from hq.service import HqService
 from hq.settlement import Settlement
 from sync.protocol import (
-    BUNDLE_KINDS,
-    EnrollRequest,
-    EnrollResponse,
-    FinesAnswer,
-    FinesInquiry,
-    PrepaidAnswer,
-    PrepaidRequest,
-    SettleAnswer,
-    SettleRequest,
     utc_now_text,
 )
-
-BusinessDay = Annotated[
-    str, Query(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"})
-]
-BundleKind = Annotated[str, Path(pattern=f"^({'|'.join(BUNDLE_KINDS)})$")]
 
 _HTTP_REASONS = {
     400: ("malformed", "الطلب ليس بصيغة البروتوكول."),
@@ -144,41 +130,13 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok", "hq_time": utc_now_text()}
 
-    @app.post("/v1/enroll", responses=refusals(403, 409))
-    def enroll(request: EnrollRequest) -> EnrollResponse:
-        return service.enroll(request)
-
-    app.include_router(journal_routes.router(service, admission))
-
-    @app.get("/v1/bundles/{kind}")
-    def bundle(kind: BundleKind, ws: Authenticated) -> dict[str, object]:
-        return service.bundle(ws, kind).model_dump()
-
-    @app.post("/v1/fines/inquiry")
-    def inquire_fines(inquiry: FinesInquiry, _ws: Authenticated) -> FinesAnswer:
-        return settlement.inquire(
-            national_id=inquiry.national_id, plate=inquiry.plate, licence=inquiry.licence
-        )
-
-    @app.post("/v1/fines/settle", responses=refusals(404, 409))
-    def settle_fines(request: SettleRequest, ws: Authenticated) -> SettleAnswer:
-        return settlement.settle(ws.id, request)
-
-    @app.post("/v1/prepaid/authorise", responses=refusals(404, 409))
-    def authorise_prepaid(request: PrepaidRequest, _ws: Authenticated) -> PrepaidAnswer:
-        return settlement.authorise_prepaid(request)
-
-    @app.get("/v1/report")
-    def office_report(ws: Authenticated, day: BusinessDay) -> dict[str, object]:
-        """The caller's office's figures for a day, as HQ computes them from its journal."""
-        try:
-            day = date.fromisoformat(day).isoformat()
-        except ValueError as exc:
-            raise HqError(
-                "malformed", "اليوم بصيغة YYYY-MM-DD.", "day is YYYY-MM-DD.", status=400
-            ) from exc
-        with service.engine.connect() as conn:
-            return day_report(conn, day, ws.office_code)
+    for window_routes in (
+        enrolment_routes.router(service),
+        journal_routes.router(service, admission),
+        settlement_routes.router(settlement),
+        report_routes.router(service),
+    ):
+        app.include_router(window_routes)
 
     app.add_middleware(Guard, admission=admission, buckets=Buckets(scaled(rate_scale)))
     app.add_middleware(StampTime)

@@ -1,0 +1,165 @@
+"""Enrolment: a window's one-time code and public key become a workstation, its token
+and HQ's certificate; every later call is authenticated by that token."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Engine, insert, select, update
+
+from counter_app.domain.journal import GENESIS_HASH, workstation_name
+from hq import schema as t
+from hq.checks import check_public_key
+from hq.errors import HqError
+from hq.records import Workstation, find_workstation, hash_secret, office_row
+from sync.protocol import (
+    CERTIFICATE_LIFETIME_DAYS,
+    EnrollRequest,
+    EnrollResponse,
+    WorkstationCertificate,
+    b64e,
+    compact_certificate_body,
+    day_number,
+    utc_now_text,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CERTIFICATE_LIFETIME = timedelta(days=CERTIFICATE_LIFETIME_DAYS)
+
+
+def _normalise_code(code: str) -> str:
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
+class Enrolment:
+    engine: Engine
+    key: Ed25519PrivateKey
+    public_key: str
+
+    def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        check_public_key(request.public_key)
+        code_hash = hash_secret(_normalise_code(request.code))
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(t.enroll_codes)
+                .where(t.enroll_codes.c.code_hash == code_hash)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise HqError(
+                    "bad_code",
+                    "رمز التسجيل غير معروف.",
+                    "This enrolment code is not known.",
+                    status=403,
+                )
+            if row.used_at is not None:
+                raise HqError(
+                    "used_code",
+                    "رمز التسجيل استُخدم من قبل.",
+                    "This enrolment code has already been used.",
+                    status=403,
+                )
+            if datetime.fromisoformat(row.expires_at) < now:
+                raise HqError(
+                    "expired_code",
+                    "انتهت صلاحية رمز التسجيل؛ اطلب رمزًا جديدًا.",
+                    "This enrolment code has expired; ask for a new one.",
+                    status=403,
+                )
+            revoked = conn.execute(
+                select(t.revoked_keys.c.workstation_id).where(
+                    t.revoked_keys.c.public_key == request.public_key
+                )
+            ).first()
+            if revoked is not None:
+                raise HqError(
+                    "revoked_key",
+                    "مفتاح هذه المحطة أُلغي.",
+                    "This workstation key has been revoked.",
+                    status=403,
+                )
+            in_use = conn.execute(
+                select(t.workstations.c.id).where(t.workstations.c.public_key == request.public_key)
+            ).first()
+            if in_use is not None:
+                raise HqError(
+                    "key_in_use",
+                    "هذا المفتاح العام لمحطة أخرى مسجلة؛ لم يُستخدم الرمز.",
+                    "This public key belongs to another enrolled workstation; the code "
+                    "is still unused.",
+                    status=409,
+                )
+            workstation_id = workstation_name(row.office_code, row.window)
+            if find_workstation(conn, workstation_id) is not None:
+                raise HqError(
+                    "window_enrolled",
+                    f"الشباك {workstation_id} مسجل بالفعل؛ ألغِ تسجيله أولًا.",
+                    f"Window {workstation_id} is already enrolled; revoke it first.",
+                    status=409,
+                )
+            office = office_row(conn, row.office_code)
+            token = secrets.token_urlsafe(32)
+            cert = WorkstationCertificate(
+                serial=uuid.uuid4().hex[:16],
+                workstation_id=workstation_id,
+                office_code=row.office_code,
+                window=row.window,
+                public_key=request.public_key,
+                not_before=(now - timedelta(minutes=10)).isoformat(timespec="seconds"),
+                not_after=(now + CERTIFICATE_LIFETIME).isoformat(timespec="seconds"),
+            ).signed_by(self.key)
+            conn.execute(
+                update(t.enroll_codes)
+                .where(t.enroll_codes.c.code_hash == code_hash)
+                .values(used_at=now.isoformat(timespec="seconds"))
+            )
+            conn.execute(
+                insert(t.workstations).values(
+                    id=workstation_id,
+                    office_code=row.office_code,
+                    window=row.window,
+                    public_key=request.public_key,
+                    token_hash=hash_secret(token),
+                    cert_serial=cert.serial,
+                    enrolled_at=utc_now_text(),
+                    acked_seq=0,
+                    acked_hash=GENESIS_HASH,
+                )
+            )
+        expires_day = day_number(now + CERTIFICATE_LIFETIME)
+        compact = compact_certificate_body(workstation_id, request.public_key, expires_day)
+        return EnrollResponse(
+            compact_signature=b64e(self.key.sign(compact)),
+            compact_expires_day=expires_day,
+            workstation_id=workstation_id,
+            token=token,
+            certificate=cert,
+            hq_public_key=self.public_key,
+            office_name=office.name,
+            office_name_ar=office.name_ar or office.name,
+        )
+
+    def authenticate(self, token: str) -> Workstation:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.workstations).where(t.workstations.c.token_hash == hash_secret(token))
+            ).first()
+        if row is None:
+            raise HqError(
+                "bad_token",
+                "هذه المحطة غير مسجلة.",
+                "This workstation is not enrolled.",
+                status=401,
+            )
+        if row.revoked_at is not None:
+            raise HqError(
+                "revoked",
+                "ألغى المركز الرئيسي تسجيل هذه المحطة.",
+                "This workstation has been revoked by HQ.",
+                status=403,
+            )
+        return Workstation(row.id, row.office_code, row.window, row.public_key, False)

@@ -2,8 +2,8 @@
 
     counter-app [--profile DIR] [--lang ar|en] [--demo] [COMMAND]
 
-Commands: run (the default: the counter window), smoke-test, doctor, verify-journal,
-simulate. Exit codes: 0 success, 1 a check failed, 2 the command could not run (bad
+Commands: run (the default: the counter window), smoke-test, doctor, support-bundle,
+verify-journal, simulate. Exit codes: 0 success, 1 a check failed, 2 the command could not run (bad
 configuration, profile in use, newer database).
 """
 
@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("doctor", help="print a health report; non-zero exit when something is wrong")
     sub.add_parser("verify-journal", help="recompute the journal's hash chain")
+    support = sub.add_parser(
+        "support-bundle", help="write a zip for IT: doctor, versions, configuration, logs"
+    )
+    support.add_argument("--out", type=Path, help="the zip to write (default: in the profile)")
     devices = sub.add_parser("devices", help="list, set or test this window's devices")
     devices.add_argument("action", choices=("list", "set", "test"))
     devices.add_argument("setting", nargs="?", help="set: role.field; test: the role")
@@ -88,8 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
     profile = AppContext.profile_for(args.profile, demo_mode=args.demo)
     command = args.command or "run"
     try:
-        if command == "doctor":
-            return _doctor(profile)
+        if command in ("doctor", "support-bundle"):
+            return _doctor(profile) if command == "doctor" else _support_bundle(profile, args.out)
         if command == "verify-journal":
             return _verify_journal(profile)
         if command == "devices":
@@ -176,20 +180,37 @@ def _hall(profile: Profile, args: argparse.Namespace) -> int:
         ctx.close()
 
 
-def _doctor(profile: Profile) -> int:
+def _doctor_report(profile: Profile) -> tuple[str, bool]:
+    """Doctor's report as printed, and whether it found a problem."""
     from counter_app.services.doctor import run_doctor
 
     checks = run_doctor(profile)
-    print(f"Counter App {__version__} health report for {profile.root}")
+    lines = [f"Counter App {__version__} health report for {profile.root}"]
     for check in checks:
-        print(f"[{check.status:4}] {check.title}: {check.detail}")
+        lines.append(f"[{check.status:4}] {check.title}: {check.detail}")
         if check.advice:
-            print(f"       -> {check.advice}")
+            lines.append(f"       -> {check.advice}")
     failed = [c for c in checks if c.status == "FAIL"]
     if failed:
-        print(f"{len(failed)} problem(s) need attention / توجد مشكلات تحتاج إلى معالجة")
-        return EXIT_CHECK_FAILED
-    print("healthy / سليم")
+        lines.append(f"{len(failed)} problem(s) need attention / توجد مشكلات تحتاج إلى معالجة")
+    else:
+        lines.append("healthy / سليم")
+    return "\n".join(lines) + "\n", bool(failed)
+
+
+def _doctor(profile: Profile) -> int:
+    report, failed = _doctor_report(profile)
+    print(report, end="")
+    return EXIT_CHECK_FAILED if failed else EXIT_OK
+
+
+def _support_bundle(profile: Profile, out: Path | None) -> int:
+    from counter_app.services.support import default_name, write_bundle
+
+    target = out or profile.root / "support" / default_name()
+    report, _failed = _doctor_report(profile)  # a sick window is when support is needed
+    names = write_bundle(profile, target, report)
+    print(f"wrote {target} ({len(names)} files) / كُتبت حزمة الدعم")
     return EXIT_OK
 
 

@@ -41,7 +41,7 @@ from bench.shaped_link import Link, LinkTimeout, address_of, call
 from bench.table import print_table
 from counter_app.domain.journal import workstation_name
 from hq.bulk import JOURNAL_COLUMNS
-from sync.protocol import WIRE_FIELDS, public_key_text
+from sync.protocol import WIRE_FIELDS, enrol_request
 from tests.support import hq_server
 from tests.support.hq_server import RunningHq
 
@@ -83,7 +83,7 @@ def build_bodies(windows: int) -> list[bytes]:
         return pool.map(_window_body, range(windows), chunksize=100)
 
 
-def _setup(hq: RunningHq, windows: int) -> list[tuple[str, str]]:
+def _setup(hq: RunningHq, windows: int) -> list[bytes]:
     """Offices and enrolment codes (HQ's staff did this weeks before), and each window's key."""
     plan = []
     for index in range(windows):
@@ -91,7 +91,9 @@ def _setup(hq: RunningHq, windows: int) -> list[tuple[str, str]]:
         if window == 1:
             hq.service.add_office(office, f"Office {office}", "Giza")
         code = hq.service.make_enroll_code(office, window, valid_for=timedelta(days=1))
-        plan.append((code, public_key_text(Ed25519PrivateKey.generate())))
+        # The request as a window sends it: with its key's proof, so a resend after a
+        # lost answer is taken (hq/enrolment.py).
+        plan.append(enrol_request(code, Ed25519PrivateKey.generate()).model_dump_json().encode())
     return plan
 
 
@@ -130,10 +132,9 @@ async def _retrying(
 
 
 async def _window(
-    tally: Tally, index: int, port: int, at: float, enrolment: tuple[str, str], body: bytes
+    tally: Tally, index: int, port: int, at: float, enrolment: bytes, body: bytes
 ) -> None:
     await asyncio.sleep(max(0.0, at - time.perf_counter()))
-    code, key = enrolment
     json_headers = {"Content-Type": "application/json"}
     answer, _ = await _retrying(
         tally,
@@ -142,7 +143,7 @@ async def _window(
         "POST",
         "/v1/enroll",
         json_headers,
-        json.dumps({"code": code, "public_key": key}).encode(),
+        enrolment,
     )
     enrolled = json.loads(answer)
     auth = {"Authorization": f"Bearer {enrolled['token']}"}
@@ -155,7 +156,7 @@ async def _window(
     tally.last = max(tally.last, time.perf_counter())
 
 
-async def _burst(port: int, plan: list[tuple[str, str]], bodies: list[bytes], span: float) -> Tally:
+async def _burst(port: int, plan: list[bytes], bodies: list[bytes], span: float) -> Tally:
     tally = Tally(first=time.perf_counter())
     start = tally.first + 1.0
     step = span / len(plan)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from counter_app.domain.journal import GENESIS_HASH, workstation_name
 from hq import schema as t
@@ -23,6 +24,8 @@ from sync.protocol import (
     b64e,
     compact_certificate_body,
     day_number,
+    normalise_code,
+    proves_key,
     utc_now_text,
 )
 
@@ -30,8 +33,56 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CERTIFICATE_LIFETIME = timedelta(days=CERTIFICATE_LIFETIME_DAYS)
 
 
-def _normalise_code(code: str) -> str:
-    return code.strip().upper().replace("-", "").replace(" ", "")
+def _answer_lost(conn: Connection, code: Any, request: EnrollRequest, normalised: str) -> str:
+    """The workstation this used code enrolled, when `request` is its own key proving
+    itself (a repeat of a request whose answer was lost); otherwise refused as used."""
+    ws = conn.execute(
+        select(t.workstations).where(t.workstations.c.public_key == request.public_key)
+    ).first()
+    if (
+        ws is not None
+        and ws.revoked_at is None
+        and (ws.office_code, ws.window) == (code.office_code, code.window)
+        and proves_key(request, normalised)
+    ):
+        return str(ws.id)
+    raise HqError(
+        "used_code",
+        "رمز التسجيل استُخدم من قبل.",
+        "This enrolment code has already been used.",
+        status=403,
+    )
+
+
+def _check_new(conn: Connection, public_key: str, workstation_id: str) -> None:
+    """A first enrolment: a key never revoked nor in use, for a window not yet enrolled."""
+    revoked = conn.execute(
+        select(t.revoked_keys.c.workstation_id).where(t.revoked_keys.c.public_key == public_key)
+    ).first()
+    if revoked is not None:
+        raise HqError(
+            "revoked_key",
+            "مفتاح هذه المحطة أُلغي.",
+            "This workstation key has been revoked.",
+            status=403,
+        )
+    in_use = conn.execute(
+        select(t.workstations.c.id).where(t.workstations.c.public_key == public_key)
+    ).first()
+    if in_use is not None:
+        raise HqError(
+            "key_in_use",
+            "هذا المفتاح العام لمحطة أخرى مسجلة؛ لم يُستخدم الرمز.",
+            "This public key belongs to another enrolled workstation; the code is still unused.",
+            status=409,
+        )
+    if find_workstation(conn, workstation_id) is not None:
+        raise HqError(
+            "window_enrolled",
+            f"الشباك {workstation_id} مسجل بالفعل؛ ألغِ تسجيله أولًا.",
+            f"Window {workstation_id} is already enrolled; revoke it first.",
+            status=409,
+        )
 
 
 class Enrolment:
@@ -40,8 +91,12 @@ class Enrolment:
     public_key: str
 
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        """A new workstation for the code's window; or, when the code was used by this very
+        key and the request proves it holds the private key, the same workstation with a
+        new token (the first answer was lost on the way: the window sends again)."""
         check_public_key(request.public_key)
-        code_hash = hash_secret(_normalise_code(request.code))
+        code = normalise_code(request.code)
+        code_hash = hash_secret(code)
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             row = conn.execute(
@@ -56,13 +111,7 @@ class Enrolment:
                     "This enrolment code is not known.",
                     status=403,
                 )
-            if row.used_at is not None:
-                raise HqError(
-                    "used_code",
-                    "رمز التسجيل استُخدم من قبل.",
-                    "This enrolment code has already been used.",
-                    status=403,
-                )
+            again = None if row.used_at is None else _answer_lost(conn, row, request, code)
             if datetime.fromisoformat(row.expires_at) < now:
                 raise HqError(
                     "expired_code",
@@ -70,37 +119,9 @@ class Enrolment:
                     "This enrolment code has expired; ask for a new one.",
                     status=403,
                 )
-            revoked = conn.execute(
-                select(t.revoked_keys.c.workstation_id).where(
-                    t.revoked_keys.c.public_key == request.public_key
-                )
-            ).first()
-            if revoked is not None:
-                raise HqError(
-                    "revoked_key",
-                    "مفتاح هذه المحطة أُلغي.",
-                    "This workstation key has been revoked.",
-                    status=403,
-                )
-            in_use = conn.execute(
-                select(t.workstations.c.id).where(t.workstations.c.public_key == request.public_key)
-            ).first()
-            if in_use is not None:
-                raise HqError(
-                    "key_in_use",
-                    "هذا المفتاح العام لمحطة أخرى مسجلة؛ لم يُستخدم الرمز.",
-                    "This public key belongs to another enrolled workstation; the code "
-                    "is still unused.",
-                    status=409,
-                )
+            if again is None:
+                _check_new(conn, request.public_key, workstation_name(row.office_code, row.window))
             workstation_id = workstation_name(row.office_code, row.window)
-            if find_workstation(conn, workstation_id) is not None:
-                raise HqError(
-                    "window_enrolled",
-                    f"الشباك {workstation_id} مسجل بالفعل؛ ألغِ تسجيله أولًا.",
-                    f"Window {workstation_id} is already enrolled; revoke it first.",
-                    status=409,
-                )
             office = office_row(conn, row.office_code)
             token = secrets.token_urlsafe(32)
             cert = WorkstationCertificate(
@@ -112,24 +133,31 @@ class Enrolment:
                 not_before=(now - timedelta(minutes=10)).isoformat(timespec="seconds"),
                 not_after=(now + CERTIFICATE_LIFETIME).isoformat(timespec="seconds"),
             ).signed_by(self.key)
-            conn.execute(
-                update(t.enroll_codes)
-                .where(t.enroll_codes.c.code_hash == code_hash)
-                .values(used_at=now.isoformat(timespec="seconds"))
-            )
-            conn.execute(
-                insert(t.workstations).values(
-                    id=workstation_id,
-                    office_code=row.office_code,
-                    window=row.window,
-                    public_key=request.public_key,
-                    token_hash=hash_secret(token),
-                    cert_serial=cert.serial,
-                    enrolled_at=utc_now_text(),
-                    acked_seq=0,
-                    acked_hash=GENESIS_HASH,
+            if again is not None:  # the lost answer's token never reached anyone: replaced
+                conn.execute(
+                    update(t.workstations)
+                    .where(t.workstations.c.id == again)
+                    .values(token_hash=hash_secret(token), cert_serial=cert.serial)
                 )
-            )
+            else:
+                conn.execute(
+                    update(t.enroll_codes)
+                    .where(t.enroll_codes.c.code_hash == code_hash)
+                    .values(used_at=now.isoformat(timespec="seconds"))
+                )
+                conn.execute(
+                    insert(t.workstations).values(
+                        id=workstation_id,
+                        office_code=row.office_code,
+                        window=row.window,
+                        public_key=request.public_key,
+                        token_hash=hash_secret(token),
+                        cert_serial=cert.serial,
+                        enrolled_at=utc_now_text(),
+                        acked_seq=0,
+                        acked_hash=GENESIS_HASH,
+                    )
+                )
         expires_day = day_number(now + CERTIFICATE_LIFETIME)
         compact = compact_certificate_body(workstation_id, request.public_key, expires_day)
         return EnrollResponse(

@@ -125,7 +125,10 @@ class HqClient:
     # ---- calls ------------------------------------------------------------------------
 
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
-        answer = self._call("POST", "/v1/enroll", json=request.model_dump(), attempts=1)
+        # Safe to send again: a request with its key's proof, repeated after a lost answer,
+        # gets the same window a new token (hq/enrolment.py).
+        attempts = 3 if request.proof else 1
+        answer = self._call("POST", "/v1/enroll", json=request.model_dump(), attempts=attempts)
         return EnrollResponse.model_validate(answer)
 
     def head(self) -> JournalHead:

@@ -194,6 +194,35 @@ def compact_certificate_body(workstation_id: str, public_key: str, expires_day: 
 class EnrollRequest(_Message):
     code: str = Field(min_length=6, max_length=64, pattern=r"^[\x20-\x7e]+$")
     public_key: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$")  # 32 bytes, base64url, no padding
+    # The private key's signature over enrol_proof_body: lets the same request be sent
+    # again when its answer was lost (HQ gives the same window a new token).
+    proof: str = Field(default="", pattern=r"^([A-Za-z0-9_-]{86})?$")
+
+
+def normalise_code(code: str) -> str:
+    """An enrolment code as HQ keeps it: capitals, without the dash or spaces."""
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
+def enrol_proof_body(code: str, public_key: str) -> dict[str, str]:
+    return {"purpose": "enrol", "code": normalise_code(code), "public_key": public_key}
+
+
+def enrol_request(code: str, key: Ed25519PrivateKey) -> EnrollRequest:
+    """A window's enrolment request, with the proof that it holds `key`."""
+    public_key = public_key_text(key)
+    proof = sign(key, enrol_proof_body(code, public_key))
+    return EnrollRequest(code=code, public_key=public_key, proof=proof)
+
+
+def proves_key(request: EnrollRequest, code: str) -> bool:
+    if not request.proof:
+        return False
+    try:
+        verify(request.public_key, enrol_proof_body(code, request.public_key), request.proof)
+    except SignatureError:
+        return False
+    return True
 
 
 class EnrollResponse(_Answer):

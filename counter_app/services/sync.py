@@ -34,7 +34,6 @@ from sync.protocol import (
     BUNDLE_KINDS,
     WIRE_FIELDS,
     Bundle,
-    EnrollRequest,
     EnrollResponse,
     FinesAnswer,
     PushBatch,
@@ -42,6 +41,7 @@ from sync.protocol import (
     SignedHead,
     b64d,
     compact_certificate_body,
+    enrol_request,
     load_public_key,
     public_key_text,
     sign,
@@ -521,7 +521,7 @@ def request_enrolment(hq_url: str, code: str, ca_bundle: str = "") -> GrantedEnr
     key = Ed25519PrivateKey.generate()
     client = HqClient(url, ca_bundle=ca_bundle)
     try:
-        answer = client.enroll(EnrollRequest(code=code, public_key=public_key_text(key)))
+        answer = client.enroll(enrol_request(code, key))
     except HqRefused as exc:
         raise InputError("code", exc.message_ar, exc.message_en) from exc
     except HqUnavailable as exc:

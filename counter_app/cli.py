@@ -384,7 +384,7 @@ def _enroll_new_window(profile: Profile, hq_url: str, code: str) -> int:
     """A window with no configuration yet: HQ's answer says which office and window it is,
     and config.toml is written from it (devices stay the defaults: `counter-app devices`)."""
     from counter_app.services.config import render_config, write_config
-    from counter_app.services.sync import request_enrolment
+    from counter_app.services.enrolment import begin_store, request_enrolment, store_head
     from sync.credentials import os_keyring_usable
 
     if not os_keyring_usable():  # before the one-time code is spent
@@ -392,7 +392,8 @@ def _enroll_new_window(profile: Profile, hq_url: str, code: str) -> int:
             "the OS keyring is not usable: unlock it (Windows Credential Manager, the Secret "
             "Service on Linux) before enrolling\nمخزن كلمات السر في نظام التشغيل غير متاح"
         )
-    granted = request_enrolment(hq_url, code)
+    granted = request_enrolment(hq_url, code, journal_seq=store_head(profile.database_path))
+    begin_store(profile.database_path, granted)  # a replacement PC continues the window
     cert = granted.answer.certificate
     write_config(
         profile.config_path,

@@ -14,6 +14,7 @@ from hq import schema as t
 from hq.catalogue import seed_default
 from hq.checks import check_office, check_window
 from hq.enrolment import CODE_ALPHABET
+from hq.errors import HqError
 from hq.records import hash_secret, office_row, workstation_row
 from hq.versions import add_instruction, bump
 from sync.protocol import utc_now_text
@@ -72,20 +73,39 @@ class Administration:
         seed_default(self.engine)
 
     def revoke_workstation(self, workstation_id: str) -> None:
+        """Stop the workstation (its token opens nothing) and revoke its key: the
+        documents it printed verify as revoked. For a stolen or suspect PC."""
+        self._stop(workstation_id, revoke_key=True)
+
+    def retire_workstation(self, workstation_id: str) -> None:
+        """Stop the workstation (its token opens nothing; the window may be given a
+        replacement PC) but keep its key trusted: the documents it printed stay valid.
+        For a PC that died or was wiped, never for one that may be in other hands."""
+        self._stop(workstation_id, revoke_key=False)
+
+    def _stop(self, workstation_id: str, *, revoke_key: bool) -> None:
         now = utc_now_text()
         with self.engine.begin() as conn:
             ws = workstation_row(conn, workstation_id)
+            if ws.revoked_at is not None:
+                raise HqError(
+                    "already_stopped",
+                    f"المحطة {workstation_id} موقوفة بالفعل منذ {ws.revoked_at}.",
+                    f"Workstation {workstation_id} was already stopped at {ws.revoked_at}.",
+                    status=409,
+                )
             conn.execute(
                 update(t.workstations)
                 .where(t.workstations.c.id == workstation_id)
                 .values(revoked_at=now)
             )
-            conn.execute(
-                insert(t.revoked_keys).values(
-                    public_key=ws.public_key, workstation_id=workstation_id, revoked_at=now
+            if revoke_key:
+                conn.execute(
+                    insert(t.revoked_keys).values(
+                        public_key=ws.public_key, workstation_id=workstation_id, revoked_at=now
+                    )
                 )
-            )
-            bump(conn, "trust", "all")
+                bump(conn, "trust", "all")
 
     def add_instruction(self, workstation_id: str, kind: str, text_ar: str, text_en: str) -> None:
         with self.engine.begin() as conn:

@@ -5,7 +5,7 @@ hq-server office add CODE --name NAME [--name-ar NAME] --governorate GOV
 hq-server office limits CODE [--cash-tolerance EGP] [--cash-cap EGP] [--certificates-cap N]
 hq-server enroll-code OFFICE --window N [--hours H]
 hq-server user add USERNAME --role clerk|supervisor|admin --office CODE --name NAME
-hq-server workstation revoke ID
+hq-server workstation revoke ID | workstation retire ID
 hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
 hq-server instruction list [--workstation ID]
 hq-server report --day D [--office CODE] [--format table|csv|json]
@@ -55,6 +55,15 @@ from hq.staff import add_staff
 ROLES = ("clerk", "supervisor", "admin")
 
 
+def _workstation_parser(ws: Any) -> None:
+    ws.add_parser(
+        "revoke", help="a stolen or suspect PC: its token and its key (its documents show revoked)"
+    ).add_argument("workstation_id")
+    ws.add_parser(
+        "retire", help="a dead or wiped PC: its token only (its documents stay valid)"
+    ).add_argument("workstation_id")
+
+
 def _office_parser(office: Any) -> None:
     add_office = office.add_parser("add")
     add_office.add_argument("code")
@@ -90,8 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--role", choices=ROLES, required=True)
     add_user.add_argument("--office", required=True)
     add_user.add_argument("--name", help="display name (default: the username)")
-    ws = sub.add_parser("workstation").add_subparsers(dest="action", required=True)
-    ws.add_parser("revoke").add_argument("workstation_id")
+    _workstation_parser(sub.add_parser("workstation").add_subparsers(dest="action", required=True))
     instruction = sub.add_parser("instruction").add_subparsers(dest="action", required=True)
     add_ins = instruction.add_parser("add")
     add_ins.add_argument("workstation_id")
@@ -310,6 +318,15 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
     return _office_admin(service, args)
 
 
+def _stop_workstation(service: HqService, action: str, workstation_id: str) -> None:
+    if action == "retire":
+        service.retire_workstation(workstation_id)
+        print(f"workstation {workstation_id} retired: enrol its replacement with a new code")
+    else:
+        service.revoke_workstation(workstation_id)
+        print(f"workstation {workstation_id} revoked: its key and the documents it printed")
+
+
 def _office_admin(service: HqService, args: argparse.Namespace) -> int:
     if args.command == "office":
         _office(service, args)
@@ -327,8 +344,7 @@ def _office_admin(service: HqService, args: argparse.Namespace) -> int:
         service.add_user(args.username, args.role, args.office, args.name or args.username, pin)
         print(f"user {args.username} added to {args.office}")
     elif args.command == "workstation":
-        service.revoke_workstation(args.workstation_id)
-        print(f"workstation {args.workstation_id} revoked")
+        _stop_workstation(service, args.action, args.workstation_id)
     elif args.command == "instruction":
         service.add_instruction(args.workstation_id, args.kind, args.text_ar, args.text_en)
         print("instruction queued")

@@ -15,7 +15,7 @@ from counter_app.domain.journal import GENESIS_HASH, workstation_name
 from hq import schema as t
 from hq.checks import check_public_key
 from hq.errors import HqError
-from hq.records import Workstation, find_workstation, hash_secret, office_row
+from hq.records import Workstation, hash_secret, office_row
 from sync.protocol import (
     CERTIFICATE_LIFETIME_DAYS,
     EnrollRequest,
@@ -54,8 +54,13 @@ def _answer_lost(conn: Connection, code: Any, request: EnrollRequest, normalised
     )
 
 
-def _check_new(conn: Connection, public_key: str, workstation_id: str) -> None:
-    """A first enrolment: a key never revoked nor in use, for a window not yet enrolled."""
+def _check_new(
+    conn: Connection, request: EnrollRequest, workstation_id: str
+) -> tuple[int, str] | None:
+    """A first enrolment for a key never revoked nor in use. None for a window never
+    enrolled; for a window whose workstation HQ has revoked, the head of the window's
+    journal that the replacement PC's chain continues from (its store must be empty)."""
+    public_key = request.public_key
     revoked = conn.execute(
         select(t.revoked_keys.c.workstation_id).where(t.revoked_keys.c.public_key == public_key)
     ).first()
@@ -76,13 +81,35 @@ def _check_new(conn: Connection, public_key: str, workstation_id: str) -> None:
             "This public key belongs to another enrolled workstation; the code is still unused.",
             status=409,
         )
-    if find_workstation(conn, workstation_id) is not None:
+    old = conn.execute(
+        select(t.workstations).where(t.workstations.c.id == workstation_id).with_for_update()
+    ).first()
+    if old is None:
+        return None
+    if old.revoked_at is None:
         raise HqError(
             "window_enrolled",
             f"الشباك {workstation_id} مسجل بالفعل؛ ألغِ تسجيله أولًا.",
             f"Window {workstation_id} is already enrolled; revoke it first.",
             status=409,
         )
+    if request.journal_seq:
+        raise HqError(
+            "store_not_empty",
+            f"جهاز بديل للشباك {workstation_id} يبدأ بقاعدة بيانات فارغة؛ لم يُستخدم الرمز.",
+            f"A replacement PC for window {workstation_id} must start with an empty store "
+            f"(this one holds {request.journal_seq} entries); the code is still unused.",
+            status=409,
+        )
+    return int(old.acked_seq), str(old.acked_hash)
+
+
+def _spend(conn: Connection, code_hash: str, now: datetime) -> None:
+    conn.execute(
+        update(t.enroll_codes)
+        .where(t.enroll_codes.c.code_hash == code_hash)
+        .values(used_at=now.isoformat(timespec="seconds"))
+    )
 
 
 class Enrolment:
@@ -119,9 +146,8 @@ class Enrolment:
                     "This enrolment code has expired; ask for a new one.",
                     status=403,
                 )
-            if again is None:
-                _check_new(conn, request.public_key, workstation_name(row.office_code, row.window))
             workstation_id = workstation_name(row.office_code, row.window)
+            replaces = None if again is not None else _check_new(conn, request, workstation_id)
             office = office_row(conn, row.office_code)
             token = secrets.token_urlsafe(32)
             cert = WorkstationCertificate(
@@ -133,31 +159,46 @@ class Enrolment:
                 not_before=(now - timedelta(minutes=10)).isoformat(timespec="seconds"),
                 not_after=(now + CERTIFICATE_LIFETIME).isoformat(timespec="seconds"),
             ).signed_by(self.key)
+            granted = {"token_hash": hash_secret(token), "cert_serial": cert.serial}
             if again is not None:  # the lost answer's token never reached anyone: replaced
                 conn.execute(
-                    update(t.workstations)
-                    .where(t.workstations.c.id == again)
-                    .values(token_hash=hash_secret(token), cert_serial=cert.serial)
+                    update(t.workstations).where(t.workstations.c.id == again).values(granted)
                 )
             else:
+                _spend(conn, code_hash, now)
+                base = replaces or (0, GENESIS_HASH)
+                enrolled = {"public_key": request.public_key, "enrolled_at": utc_now_text()}
+                if replaces is None:
+                    conn.execute(
+                        insert(t.workstations).values(
+                            id=workstation_id,
+                            office_code=row.office_code,
+                            window=row.window,
+                            acked_seq=0,
+                            acked_hash=GENESIS_HASH,
+                            **granted,
+                            **enrolled,
+                        )
+                    )
+                else:  # a replacement PC: the same window, its journal continuing
+                    conn.execute(
+                        update(t.workstations)
+                        .where(t.workstations.c.id == workstation_id)
+                        .values(revoked_at=None, **granted, **enrolled)
+                    )
                 conn.execute(
-                    update(t.enroll_codes)
-                    .where(t.enroll_codes.c.code_hash == code_hash)
-                    .values(used_at=now.isoformat(timespec="seconds"))
-                )
-                conn.execute(
-                    insert(t.workstations).values(
-                        id=workstation_id,
-                        office_code=row.office_code,
-                        window=row.window,
-                        public_key=request.public_key,
-                        token_hash=hash_secret(token),
-                        cert_serial=cert.serial,
-                        enrolled_at=utc_now_text(),
-                        acked_seq=0,
-                        acked_hash=GENESIS_HASH,
+                    insert(t.workstation_keys).values(
+                        workstation_id=workstation_id,
+                        first_seq=base[0] + 1,
+                        prev_hash=base[1],
+                        **enrolled,
                     )
                 )
+            chain = conn.execute(
+                select(t.workstation_keys.c.first_seq, t.workstation_keys.c.prev_hash).where(
+                    t.workstation_keys.c.public_key == request.public_key
+                )
+            ).one()
         expires_day = day_number(now + CERTIFICATE_LIFETIME)
         compact = compact_certificate_body(workstation_id, request.public_key, expires_day)
         return EnrollResponse(
@@ -169,6 +210,8 @@ class Enrolment:
             hq_public_key=self.public_key,
             office_name=office.name,
             office_name_ar=office.name_ar or office.name,
+            chain_seq=int(chain.first_seq) - 1,
+            chain_hash=str(chain.prev_hash),
         )
 
     def authenticate(self, token: str) -> Workstation:

@@ -178,6 +178,19 @@ revoked_keys = Table(
     Column("revoked_at", String(40), nullable=False),
 )
 
+# Every key a window has had, and where in the window's journal its chain begins: the
+# first PC from seq 1, a replacement PC from the entry after the last one HQ held from
+# the PC it replaces (since h0007).
+workstation_keys = Table(
+    "workstation_keys",
+    metadata,
+    Column("public_key", String(64), primary_key=True),
+    Column("workstation_id", String(64), nullable=False, index=True),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("enrolled_at", String(40), nullable=False),
+)
+
 # Requests from the windows: the non-personal part from the journal (`request.captured`),
 # the personal details once the window submits them (checked against the entry's digest).
 requests = Table(

@@ -197,6 +197,10 @@ class EnrollRequest(_Message):
     # The private key's signature over enrol_proof_body: lets the same request be sent
     # again when its answer was lost (HQ gives the same window a new token).
     proof: str = Field(default="", pattern=r"^([A-Za-z0-9_-]{86})?$")
+    # How many entries the window's own journal already holds. A replacement PC must start
+    # empty (its chain continues HQ's copy of the window's), so HQ refuses it otherwise
+    # before spending the code.
+    journal_seq: int = Field(default=0, ge=0, le=2**53)
 
 
 def normalise_code(code: str) -> str:
@@ -208,11 +212,12 @@ def enrol_proof_body(code: str, public_key: str) -> dict[str, str]:
     return {"purpose": "enrol", "code": normalise_code(code), "public_key": public_key}
 
 
-def enrol_request(code: str, key: Ed25519PrivateKey) -> EnrollRequest:
-    """A window's enrolment request, with the proof that it holds `key`."""
+def enrol_request(code: str, key: Ed25519PrivateKey, journal_seq: int = 0) -> EnrollRequest:
+    """A window's enrolment request, with the proof that it holds `key`; `journal_seq` is
+    how many entries its store already holds."""
     public_key = public_key_text(key)
     proof = sign(key, enrol_proof_body(code, public_key))
-    return EnrollRequest(code=code, public_key=public_key, proof=proof)
+    return EnrollRequest(code=code, public_key=public_key, proof=proof, journal_seq=journal_seq)
 
 
 def proves_key(request: EnrollRequest, code: str) -> bool:
@@ -235,6 +240,11 @@ class EnrollResponse(_Answer):
     # HQ's signature over compact_certificate_body(...) for QR codes, and its last day.
     compact_signature: str
     compact_expires_day: int
+    # Where this workstation's journal begins: after seq `chain_seq`, whose hash is
+    # `chain_hash`. (0, zeros) for a window's first workstation; for a replacement PC, the
+    # last entry HQ holds from the workstation it replaces.
+    chain_seq: int = Field(default=0, ge=0)
+    chain_hash: str = Field(default="0" * 64, pattern=r"^[0-9a-f]{64}$")
 
 
 # ---- journal push -----------------------------------------------------------------------

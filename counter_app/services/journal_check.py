@@ -24,8 +24,12 @@ class JournalReport:
 def verify_journal(db: Database, after_seq: int = 0, prev_hash: str | None = None) -> JournalReport:
     """Walk the journal in seq order inside one read snapshot: all of it, or the tail after
     a checkpoint (`after_seq` whose hash was `prev_hash`) verified before."""
-    count, last_seq, last_hash = 0, after_seq, prev_hash or ""
     with db.read() as tx:
+        if prev_hash is None:  # from the chain's start: genesis, or a replacement's base
+            base_seq, base_hash = tx.journal.base()
+            if after_seq <= base_seq:
+                after_seq, prev_hash = base_seq, base_hash
+        count, last_seq, last_hash = 0, after_seq, prev_hash or ""
 
         def counted() -> Iterator[JournalEntry]:
             nonlocal count, last_seq, last_hash

@@ -18,32 +18,27 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from counter_app.domain.errors import BilingualError, InputError
 from counter_app.domain.journal import GENESIS_HASH
 from counter_app.services.config import CounterConfig
+from counter_app.services.enrolment import GrantedEnrolment, request_enrolment
 from counter_app.services.events import EventBus, SyncProgressed, SyncStateChanged
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.secrets_at_rest import wrap_users_bundle
 from counter_app.store import Database
 from sync import credentials
-from sync.client import HqClient, HqRefused, HqUnavailable, check_hq_url
+from sync.client import HqClient, HqRefused, HqUnavailable
 from sync.protocol import (
     BUNDLE_KINDS,
     WIRE_FIELDS,
     Bundle,
-    EnrollResponse,
     FinesAnswer,
     PushBatch,
     SignatureError,
     SignedHead,
     b64d,
-    compact_certificate_body,
-    enrol_request,
-    load_public_key,
-    public_key_text,
     sign,
     utc_now_text,
 )
@@ -200,7 +195,9 @@ class SyncService:
                 "هذا الشباك مسجل بالفعل لدى المركز الرئيسي",
                 "This window is already enrolled with HQ",
             )
-        granted = request_enrolment(hq_url, code, self._config.hq.ca_bundle)
+        with self._uow.db.read() as tx:
+            local_last, _ = tx.journal.head()
+        granted = request_enrolment(hq_url, code, self._config.hq.ca_bundle, local_last)
         if granted.answer.certificate.workstation_id != self._config.workstation_id:
             raise InputError(
                 "certificate",
@@ -226,6 +223,13 @@ class SyncService:
         )
 
         def work(rec: Recorder) -> None:
+            if rec.tx.journal.base() != (answer.chain_seq, answer.chain_hash):
+                raise InputError(  # begin_store lays a replacement's base down first
+                    "enrolment",
+                    "جهاز بديل يبدأ بقاعدة بيانات فارغة؛ اطلب من المركز إلغاء التسجيل ورمزًا جديدًا",
+                    "A replacement PC must start with an empty store: ask HQ to revoke "
+                    "the window again and for a new code, and enrol on a new profile",
+                )
             rec.tx.set_fact(ENROLMENT, json.dumps(enrolment.__dict__))
             rec.record(
                 "workstation.enrolled",
@@ -327,14 +331,14 @@ class SyncService:
         acked, acked_hash = head.acked_seq, head.acked_hash
         with self._uow.db.read() as tx:
             local_last, local_hash = tx.journal.head()
-            mine = tx.journal.get(acked) if acked else None
+            mine = tx.journal.hash_at(acked) if acked else None
         signed = self._signed_head(enrolment, local_last, local_hash)
         # Show HQ what this window holds where the two differ, so that HQ raises its own
         # alarm: the window's refusal alone would leave no trace where auditors look.
         if acked > local_last:
             self._report_head(client, enrolment, acked_hash, signed)
-        elif acked and mine is not None and mine.hash != acked_hash:
-            ours = self._signed_head(enrolment, acked, mine.hash)
+        elif acked and mine is not None and mine != acked_hash:
+            ours = self._signed_head(enrolment, acked, mine)
             self._report_head(client, enrolment, acked_hash, ours)
         if acked > local_last:
             raise SyncProblem(
@@ -343,7 +347,7 @@ class SyncService:
                 f"HQ holds {acked} entries but this window only {local_last}: was the "
                 "database restored from an old backup? Call HQ before working on.",
             )
-        if acked and (mine is None or mine.hash != acked_hash):
+        if acked and mine != acked_hash:
             raise SyncProblem(
                 "fork",
                 f"نسخة المركز من القيد {acked} تختلف عن نسخة الشباك",
@@ -497,64 +501,6 @@ class SyncService:
 
     def _publish(self) -> None:
         self._bus.publish(self.link_state())
-
-
-@dataclass(frozen=True)
-class GrantedEnrolment:
-    """HQ's answer to an enrolment code, verified, with the key pair it certifies."""
-
-    hq_url: str
-    key: Ed25519PrivateKey
-    answer: EnrollResponse
-
-
-def request_enrolment(hq_url: str, code: str, ca_bundle: str = "") -> GrantedEnrolment:
-    """Send a new key pair and a one-time code to HQ; verify what HQ certifies.
-
-    Needs no store and no configuration: a new window's configuration is written from
-    the answer (office, names, window number).
-    """
-    try:
-        url = check_hq_url(hq_url)
-    except ValueError as exc:
-        raise InputError("hq_url", "عنوان المركز الرئيسي غير صحيح", str(exc)) from exc
-    key = Ed25519PrivateKey.generate()
-    client = HqClient(url, ca_bundle=ca_bundle)
-    try:
-        answer = client.enroll(enrol_request(code, key))
-    except HqRefused as exc:
-        raise InputError("code", exc.message_ar, exc.message_en) from exc
-    except HqUnavailable as exc:
-        raise InputError(
-            "hq_url", "تعذر الاتصال بالمركز الرئيسي", f"HQ could not be reached: {exc}"
-        ) from exc
-    finally:
-        client.close()
-    cert = answer.certificate
-    try:
-        cert.check(answer.hq_public_key)
-    except SignatureError as exc:
-        raise InputError(
-            "certificate",
-            "شهادة المحطة من المركز غير صحيحة",
-            f"HQ's certificate for this window does not verify: {exc}",
-        ) from exc
-    compact = compact_certificate_body(
-        cert.workstation_id, cert.public_key, answer.compact_expires_day
-    )
-    try:
-        load_public_key(answer.hq_public_key).verify(b64d(answer.compact_signature), compact)
-    except (InvalidSignature, ValueError) as exc:
-        raise InputError(
-            "certificate",
-            "شهادة المحطة المختصرة من المركز غير صحيحة",
-            "HQ's compact certificate for this window does not verify",
-        ) from exc
-    if cert.public_key != public_key_text(key):
-        raise InputError(
-            "certificate", "الشهادة لا تخص هذا الشباك", "HQ certified another key than ours"
-        )
-    return GrantedEnrolment(url, key, answer)
 
 
 def read_trust(database: Path) -> tuple[str | None, str | None]:

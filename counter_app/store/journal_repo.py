@@ -13,6 +13,11 @@ from sqlalchemy import Connection, func, select
 
 from counter_app.domain.journal import GENESIS_HASH, EntryDraft, JournalEntry, Stamp, make_entry
 from counter_app.store.schema import journal_entries as je
+from counter_app.store.schema import store_facts
+
+# Where this store's chain begins, as "seq:hash": absent for a window's first PC (from
+# genesis); for a replacement PC, the last entry HQ held from the PC it replaces.
+JOURNAL_BASE = "journal.base"
 
 _COLUMNS = [
     je.c.seq,
@@ -74,14 +79,34 @@ class JournalRepository:
         self.pending_head: tuple[int, str] | None = None
 
     def head(self) -> tuple[int, str]:
-        """(last seq, its hash), or (0, GENESIS_HASH) for an empty journal."""
+        """(last seq, its hash), or the chain's base for an empty journal."""
         if self.pending_head is not None:
             return self.pending_head
         cached = self._cache.get() if self._cache is not None else None
         if cached is not None:
             return cached
         row = self._conn.execute(_HEAD).first()
-        return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+        return self.base() if row is None else (int(row[0]), str(row[1]))
+
+    def base(self) -> tuple[int, str]:
+        """(seq, hash) the first entry of this store links to: (0, GENESIS_HASH), or for a
+        replacement PC the head of the window's journal as HQ held it at enrolment."""
+        text = self._conn.execute(
+            select(store_facts.c.value).where(store_facts.c.key == JOURNAL_BASE)
+        ).scalar()
+        if text is None:
+            return (0, GENESIS_HASH)
+        seq, _, head_hash = str(text).partition(":")
+        return (int(seq), head_hash)
+
+    def hash_at(self, seq: int) -> str | None:
+        """The hash of entry `seq` as this store knows it: its own entry's, or the base's
+        (the last entry of the PC this one replaced); None when it knows neither."""
+        entry = self.get(seq)
+        if entry is not None:
+            return entry.hash
+        base_seq, base_hash = self.base()
+        return base_hash if seq == base_seq else None
 
     def append(self, draft: EntryDraft, *, uuid: str, stamp: Stamp) -> JournalEntry:
         seq, prev_hash = self.head()

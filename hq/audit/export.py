@@ -172,7 +172,15 @@ def _write(
         stations = stations.where(t.workstations.c.office_code == office)
     chains: dict[str, Any] = {}
     for station in conn.execute(stations).all():
-        tables["workstations"].add(_station_row(key, station))
+        for held in conn.execute(
+            select(t.workstation_keys, t.revoked_keys.c.revoked_at)
+            .outerjoin(
+                t.revoked_keys, t.revoked_keys.c.public_key == t.workstation_keys.c.public_key
+            )
+            .where(t.workstation_keys.c.workstation_id == station.id)
+            .order_by(t.workstation_keys.c.first_seq)
+        ):
+            tables["workstations"].add(_station_row(key, station, held))
         entries = list(_entries(conn, station.id, first, last))
         if not entries:
             continue
@@ -247,19 +255,21 @@ def _entries(
         }
 
 
-def _station_row(key: Ed25519PrivateKey, station: Any) -> dict[str, str]:
-    """The window's key and HQ's certificate for it, signed now over the same bytes the
-    window's QR codes carry (printing/QR_FORMAT.md)."""
-    enrolled = datetime.fromisoformat(station.enrolled_at)
+def _station_row(key: Ed25519PrivateKey, station: Any, held: Any) -> dict[str, str]:
+    """One key the window has had (`held`: its first PC's or a replacement's) and HQ's
+    certificate for it, signed now over the same bytes the window's QR codes carry
+    (printing/QR_FORMAT.md)."""
+    enrolled = datetime.fromisoformat(held.enrolled_at)
     expires_day = day_number(enrolled) + CERTIFICATE_LIFETIME_DAYS
-    body = compact_certificate_body(station.id, station.public_key, expires_day)
+    body = compact_certificate_body(station.id, held.public_key, expires_day)
     return {
         "office_code": station.office_code,
         "workstation_id": station.id,
         "window": str(station.window),
-        "public_key": station.public_key,
-        "enrolled_at": station.enrolled_at,
-        "revoked_at": station.revoked_at or "",
+        "public_key": held.public_key,
+        "first_seq": str(held.first_seq),
+        "enrolled_at": held.enrolled_at,
+        "revoked_at": held.revoked_at or "",
         "certificate_expires_day": str(expires_day),
         "hq_certificate_signature": b64e(key.sign(body)),
     }

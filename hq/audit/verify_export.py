@@ -38,7 +38,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-FORMAT = "counter-app-audit-export/1"
+FORMAT = "counter-app-audit-export/2"
 GENESIS = "0" * 64
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -68,6 +68,7 @@ WORKSTATIONS = [
     "workstation_id",
     "window",
     "public_key",
+    "first_seq",
     "enrolled_at",
     "revoked_at",
     "certificate_expires_day",
@@ -365,17 +366,20 @@ def check_export(folder: Path, hq_key: str | None = None) -> tuple[list[str], li
         f"period {manifest['period']['from']} to {manifest['period']['to']}, "
         f"office {manifest.get('office') or 'all'}",
     ]
-    stations = {
-        r["workstation_id"]: r
-        for _, r in check.read("workstations", WORKSTATIONS, files.get("workstations", {}))
-    }
+    # A window's keys: its first PC's, then each replacement PC's, by where its chain begins.
+    stations: dict[str, list[Row]] = {}
     hq = b64d(key_text)
-    for ws, row in stations.items():
+    for line, row in check.read("workstations", WORKSTATIONS, files.get("workstations", {})):
+        ws = row["workstation_id"]
         body = compact_certificate(ws, b64d(row["public_key"]), int(row["certificate_expires_day"]))
         if not verifies(hq, b64d(row["hq_certificate_signature"]), body):
             check.problem(
-                f"workstations.csv ({ws})", "HQ's certificate for this key does not verify"
+                f"workstations.csv line {line} ({ws})",
+                "HQ's certificate for this key does not verify",
             )
+        stations.setdefault(ws, []).append(row)
+    for keys in stations.values():
+        keys.sort(key=lambda r: int(r["first_seq"]))
 
     journal = check.read("journal_entries", JOURNAL, files.get("journal_entries", {}))
     by_ws: dict[str, list[tuple[int, Row]]] = {}
@@ -436,9 +440,9 @@ def _check_chain(
     ws: str,
     rows: list[tuple[int, Row]],
     chain: dict[str, Any] | None,
-    station: Row | None,
+    keys: list[Row] | None,
 ) -> int:
-    if chain is None or station is None:
+    if chain is None or not keys:
         check.problem(
             f"journal_entries.csv ({ws})", "a window the manifest or workstations.csv does not list"
         )
@@ -459,7 +463,6 @@ def _check_chain(
             f"journal_entries.csv line {rows[-1][0]} ({ws} seq {last['seq']})",
             f"the window's entries should end at seq {chain['last_seq']}",
         )
-    key = b64d(station["public_key"])
     enrolled: int | None = None
     previous: Row | None = None
     heartbeats = 0
@@ -478,12 +481,18 @@ def _check_chain(
             enrolled = int(row["seq"])
         if row["entry_type"] == HEARTBEAT:
             heartbeats += 1
-            if not _heartbeat_verifies(row, key, enrolled):
+            if not _heartbeat_verifies(row, _key_at(keys, int(row["seq"])), enrolled):
                 check.problem(
                     where, "the heartbeat's signature does not verify with the window's key"
                 )
         previous = row
     return heartbeats
+
+
+def _key_at(keys: list[Row], seq: int) -> bytes:
+    """The key of the window's PC that wrote entry `seq`: the last to begin at or before it."""
+    held = [k for k in keys if int(k["first_seq"]) <= seq] or keys[:1]
+    return b64d(held[-1]["public_key"])
 
 
 def _heartbeat_verifies(row: Row, key: bytes, enrolled: int | None) -> bool:

@@ -10,7 +10,7 @@ import itertools
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from counter_app.services.sync import request_enrolment
+from counter_app.services.enrolment import request_enrolment
 from sync.protocol import EnrollRequest, enrol_request, public_key_text
 from tests.support.fault_proxy import Fault, FaultProxy
 from tests.support.hq_server import RunningHq

@@ -17,12 +17,17 @@ _MOBILE = re.compile(r"(?<![0-9])(?:\+?20|0)1[0125][0-9]{8}(?![0-9])")
 _FORMAT = "%(asctime)s %(levelname)-7s [%(threadName)s] %(name)s: %(message)s"
 
 
+def redact(text: str) -> str:
+    """The text with national-ID and mobile-number shapes masked."""
+    return _MOBILE.sub("[mobile]", _NATIONAL_ID.sub("[national-id]", text))
+
+
 class RedactingFilter(logging.Filter):
     """Masks national-ID and mobile-number shapes in every record's final message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = _MOBILE.sub("[mobile]", _NATIONAL_ID.sub("[national-id]", message))
+        redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

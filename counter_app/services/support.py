@@ -20,11 +20,10 @@ from importlib import metadata
 from pathlib import Path
 
 from counter_app import __version__
+from counter_app.services.logs import redact
 from counter_app.services.profile import Profile
 
-_NATIONAL_ID = re.compile(r"(?<![0-9٠-٩])[23٢٣][0-9٠-٩]{13}(?![0-9٠-٩])")
 _LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{10,}(?![0-9])")  # card numbers, other ids
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?20|0)1[0125][0-9]{8}(?![0-9])")
 _BEARER = re.compile(r"(?i)(bearer\s+)\S+")
 _PEM = re.compile(r"-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", re.S)
 _URL_PASSWORD = re.compile(r"(://[^/\s:@]+:)[^@\s/]+@")
@@ -51,8 +50,7 @@ def scrub(text: str) -> str:
     text = _BEARER.sub(r"\1[token]", text)
     text = _URL_PASSWORD.sub(r"\1[password]@", text)
     text = _SECRET_WORD.sub(r"\1\2[hidden]", text)
-    text = _NATIONAL_ID.sub("[national-id]", text)
-    text = _MOBILE.sub("[mobile]", text)
+    text = redact(text)
     text = _LONG_DIGITS.sub("[number]", text)
     return _BASE64_RUN.sub(_unless_hex, text)
 

@@ -59,13 +59,10 @@ def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _answer(status: int) -> dict[str, Any]:
-    answer: dict[str, Any] = {
+    return {
         "description": MEANINGS[status],
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
     }
-    if status in (429, 503):
-        answer["headers"] = _RETRY_AFTER
-    return answer
 
 
 def _add_model(components: dict[str, Any], model: type[BaseModel]) -> None:
@@ -97,7 +94,7 @@ def describe(app: FastAPI) -> None:
                     statuses += _WITH_TOKEN
                 for status in statuses:
                     answers.setdefault(str(status), _answer(status))
-                for status, answer in answers.items():
+                for status, answer in answers.items():  # the Guard's and the routes' own
                     if status in ("429", "503"):
                         answer.setdefault("headers", _RETRY_AFTER)
         app.openapi_schema = document

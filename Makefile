@@ -11,12 +11,12 @@ else
 endif
 STAMP := $(VENV)/.installed.stamp
 
-.PHONY: run test lint bench bench-burst clean
+.PHONY: run test lint bench bench-burst dist dist-test clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,hq]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,hq,dist]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -33,6 +33,17 @@ test: lint
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+# The installable program: dist/counter-post/ (PyInstaller, one folder holding counter-app
+# and hq-server) and dist/counter-post_VERSION_ARCH.deb (docs/install.md).
+dist: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller installer/counter-post.spec
+	bash installer/linux/build-deb.sh dist/counter-post dist
+
+# Build it and run it where no virtual environment is (also part of `make test`).
+dist-test: $(STAMP)
+	$(BIN)/python -m pytest -q tests/integration/test_built_program.py
 
 # The end-of-day burst (about 25 minutes; needs HQ_TEST_POSTGRES_URL): bench/burst.py.
 bench-burst: $(STAMP)

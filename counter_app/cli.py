@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("print-test", help="print a test receipt and the calibration page")
     jobs = sub.add_parser("print-jobs", help="list print jobs not yet printed, with the reason")
     jobs.add_argument("--reprint", type=int, metavar="JOB", help="print that job again (a copy)")
+    jobs.add_argument(
+        "--resume",
+        action="store_true",
+        help="print every receipt not yet printed (a failed one as a copy); certificates wait "
+        "for the window and a supervisor",
+    )
     sheets = sub.add_parser("load-sheets", help="record a pack of security paper in the stock")
     sheets.add_argument("--first", type=int, required=True, help="first serial of the pack")
     sheets.add_argument("--last", type=int, required=True, help="last serial of the pack")
@@ -439,6 +445,8 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
                     + (f" - {outcome.error}" if outcome.error else "")
                 )
                 return EXIT_OK if outcome.status == "printed" else EXIT_CHECK_FAILED
+            if args.resume:
+                return _resume_jobs(ctx)
             unfinished = ctx.printing.unfinished_jobs()
             for job_id, kind, status, reason in unfinished:
                 print(f"job {job_id}: {kind}, {status}" + (f" - {reason}" if reason else ""))
@@ -454,6 +462,32 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
         return EXIT_OK if all(o.status == "printed" for o in outcomes) else EXIT_CHECK_FAILED
     finally:
         ctx.close()
+
+
+def _resume_jobs(ctx: AppContext) -> int:
+    """After the printer is mended (or after an upgrade): the receipts still waiting, in
+    order. One never tried is printed as it was; one that failed may have put half a
+    receipt on paper, so it is printed as a copy."""
+    printed, waiting = 0, 0
+    for job_id, kind, status, _reason in ctx.printing.unfinished_jobs():
+        if ctx.printing.is_certificate(job_id):
+            print(f"job {job_id}: {kind}, {status} - waits for the window (a supervisor)")
+            waiting += 1
+            continue
+        if status == "pending":
+            outcome = ctx.printing.run(job_id)
+        else:
+            outcome = ctx.printing.reprint(job_id, "system")
+        print(
+            f"job {job_id}: {kind}, {outcome.status}"
+            + (f" - {outcome.error}" if outcome.error else "")
+        )
+        if outcome.status == "printed":
+            printed += 1
+        else:
+            waiting += 1
+    print(f"{printed} job(s) printed, {waiting} still waiting")
+    return EXIT_OK if waiting == 0 else EXIT_CHECK_FAILED
 
 
 def _verify_certificate(profile: Profile, args: argparse.Namespace) -> int:

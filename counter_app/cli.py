@@ -27,6 +27,7 @@ from counter_app.services.profile import Profile
 from counter_app.store import StoreError
 from peripherals.base import DeviceError
 from sync.credentials import CredentialsUnavailable
+from sync.protocol import is_behind
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_CANNOT_RUN, EXIT_UNCONFIRMED = 0, 1, 2, 3
 
@@ -267,6 +268,11 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
             print(f"enrolled:     {enrolment.hq_url if enrolment else 'no'}")
             print(f"waiting:      {snapshot.waiting_to_sync} journal entries")
             print(f"last sync:    {snapshot.link.last_sync or 'never'}")
+            approved = ctx.sync.approved_version()
+            print(
+                f"version:      {__version__}" + (f" (HQ approves {approved})" if approved else "")
+            )
+            _warn_if_behind(approved)
             return EXIT_OK
         try:
             report = ctx.sync.sync_once()
@@ -282,9 +288,19 @@ def _sync_command(profile: Profile, args: argparse.Namespace) -> int:
         print(f"bundles updated: {', '.join(report.bundles) or 'none'}")
         if offset is not None and abs(offset) > 300:
             print(f"WARNING: this computer's clock differs from HQ by {offset:.0f} s")
+        _warn_if_behind(ctx.sync.approved_version())
         return EXIT_OK
     finally:
         ctx.close()
+
+
+def _warn_if_behind(approved: str) -> None:
+    if is_behind(__version__, approved):
+        print(
+            f"WARNING: HQ approves version {approved}; this window runs {__version__}: install "
+            "the approved version (the profile is kept)\n"
+            f"تنبيه: المركز يعتمد الإصدار {approved} وهذا الشباك يعمل بالإصدار {__version__}"
+        )
 
 
 def _devices(profile: Profile, args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from hq import schema as t
 from hq.catalogue import seed_default
@@ -17,9 +17,10 @@ from hq.enrolment import CODE_ALPHABET
 from hq.errors import HqError
 from hq.records import hash_secret, office_row, workstation_row
 from hq.versions import add_instruction, bump
-from sync.protocol import utc_now_text
+from sync.protocol import utc_now_text, version_key
 
 _HASHER = PasswordHasher()
+CLIENT_VERSION = "approved_client_version"
 
 
 class Administration:
@@ -106,6 +107,23 @@ class Administration:
                     )
                 )
                 bump(conn, "trust", "all")
+
+    def set_client_version(self, version: str) -> None:
+        """The window version HQ approves; the trust bundle names it, and a window behind
+        it tells the IT officer (doctor, status, sync)."""
+        try:
+            version_key(version)
+        except ValueError:
+            raise HqError(
+                "version",
+                "رقم الإصدار مثل 0.2.0: من رقم إلى أربعة أرقام بينها نقاط.",
+                f"A version is like 0.2.0 (one to four numbers and dots), not {version!r}.",
+                status=400,
+            ) from None
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.hq_settings).where(t.hq_settings.c.key == CLIENT_VERSION))
+            conn.execute(insert(t.hq_settings).values(key=CLIENT_VERSION, value=version.strip()))
+            bump(conn, "trust", "all")
 
     def add_instruction(self, workstation_id: str, kind: str, text_ar: str, text_en: str) -> None:
         with self.engine.begin() as conn:

@@ -54,8 +54,12 @@ def bundle_content(
         if limits is not None:
             payload["limits"] = limits
     elif kind == "trust":
+        approved = conn.execute(
+            select(t.hq_settings.c.value).where(t.hq_settings.c.key == "approved_client_version")
+        ).scalar()
         payload = {
             "hq_public_key": hq_public_key,
+            "approved_client_version": approved or "",
             "revoked": [
                 {
                     "public_key": r.public_key,

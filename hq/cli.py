@@ -6,6 +6,7 @@ hq-server office limits CODE [--cash-tolerance EGP] [--cash-cap EGP] [--certific
 hq-server enroll-code OFFICE --window N [--hours H]
 hq-server user add USERNAME --role clerk|supervisor|admin --office CODE --name NAME
 hq-server workstation revoke ID | workstation retire ID
+hq-server client-version VERSION
 hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
 hq-server instruction list [--workstation ID]
 hq-server report --day D [--office CODE] [--format table|csv|json]
@@ -99,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--role", choices=ROLES, required=True)
     add_user.add_argument("--office", required=True)
     add_user.add_argument("--name", help="display name (default: the username)")
+    sub.add_parser(
+        "client-version", help="the window version HQ approves (windows behind it say so)"
+    ).add_argument("version")
     _workstation_parser(sub.add_parser("workstation").add_subparsers(dest="action", required=True))
     instruction = sub.add_parser("instruction").add_subparsers(dest="action", required=True)
     add_ins = instruction.add_parser("add")
@@ -318,13 +322,16 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
     return _office_admin(service, args)
 
 
-def _stop_workstation(service: HqService, action: str, workstation_id: str) -> None:
-    if action == "retire":
-        service.retire_workstation(workstation_id)
-        print(f"workstation {workstation_id} retired: enrol its replacement with a new code")
+def _windows_admin(service: HqService, args: argparse.Namespace) -> None:
+    if args.command == "client-version":
+        service.set_client_version(args.version)
+        print(f"windows older than {args.version.strip()} will tell their IT officer")
+    elif args.action == "retire":
+        service.retire_workstation(args.workstation_id)
+        print(f"workstation {args.workstation_id} retired: enrol its replacement with a new code")
     else:
-        service.revoke_workstation(workstation_id)
-        print(f"workstation {workstation_id} revoked: its key and the documents it printed")
+        service.revoke_workstation(args.workstation_id)
+        print(f"workstation {args.workstation_id} revoked: its key and the documents it printed")
 
 
 def _office_admin(service: HqService, args: argparse.Namespace) -> int:
@@ -343,8 +350,8 @@ def _office_admin(service: HqService, args: argparse.Namespace) -> int:
             )
         service.add_user(args.username, args.role, args.office, args.name or args.username, pin)
         print(f"user {args.username} added to {args.office}")
-    elif args.command == "workstation":
-        _stop_workstation(service, args.action, args.workstation_id)
+    elif args.command in ("workstation", "client-version"):
+        _windows_admin(service, args)
     elif args.command == "instruction":
         service.add_instruction(args.workstation_id, args.kind, args.text_ar, args.text_en)
         print("instruction queued")

@@ -191,6 +191,14 @@ workstation_keys = Table(
     Column("enrolled_at", String(40), nullable=False),
 )
 
+# HQ's own settings, each a short text: the client version it approves (since h0008).
+hq_settings = Table(
+    "hq_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 # Requests from the windows: the non-personal part from the journal (`request.captured`),
 # the personal details once the window submits them (checked against the entry's digest).
 requests = Table(

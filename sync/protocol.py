@@ -115,6 +115,24 @@ def heartbeat_verifies(
     return True
 
 
+def version_key(text: str) -> tuple[int, ...]:
+    """A program version ("0.1.0": one to four whole numbers) as something to compare.
+    Raises ValueError for anything else."""
+    parts = text.strip().split(".")
+    if not 1 <= len(parts) <= 4 or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError(f"not a version like 0.1.0: {text!r}")
+    return tuple(int(p) for p in parts)
+
+
+def is_behind(running: str, approved: str) -> bool:
+    """Whether the running program is older than the version HQ approves ("" approves
+    any). An unreadable approved version is never a reason to stop a window."""
+    try:
+        return bool(approved) and version_key(running) < version_key(approved)
+    except ValueError:
+        return False
+
+
 def utc_now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

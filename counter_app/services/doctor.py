@@ -15,16 +15,19 @@ from importlib import resources
 import keyring
 from keyring.backends import fail
 
+from counter_app import __version__
 from counter_app.domain.evidence import Finding
 from counter_app.services.config import ConfigError, CounterConfig, load_config
 from counter_app.services.evidence import evidence_findings
 from counter_app.services.instance import InstanceLock
 from counter_app.services.journal_check import verify_journal
 from counter_app.services.profile import Profile
+from counter_app.services.sync import approved_from, read_trust
 from counter_app.store import Database, StoreError
 from peripherals.base import DeviceError
 from peripherals.document_printer import make_document_printer
 from peripherals.receipt_printer import make_receipt_printer
+from sync.protocol import is_behind
 
 REQUIRED_FONTS = (
     "Amiri-Regular.ttf",
@@ -62,6 +65,7 @@ def run_doctor(profile: Profile) -> list[Check]:
         checks.append(_printer_check(profile, config))
         checks.append(_document_printer_check(profile, config))
     checks.append(_disk_check(profile))
+    checks.extend(_guard("version", lambda: [_version_check(profile)]))
     running = InstanceLock(profile.lock_path).is_held_elsewhere()
     checks.append(Check("OK", "instance", "the counter is running" if running else "not running"))
     return checks
@@ -194,6 +198,22 @@ def _document_printer_check(profile: Profile, config: CounterConfig) -> Check:
         f"{printer.name}; registration offsets x {cfg.offset_x_mm:+.1f} mm, "
         f"y {cfg.offset_y_mm:+.1f} mm",
     )
+
+
+def _version_check(profile: Profile) -> Check:
+    """This program's version against the one HQ approves (its signed trust bundle)."""
+    hq_key, trust = read_trust(profile.database_path)
+    approved = approved_from(trust, hq_key) if hq_key else ""
+    if not approved:
+        return Check("OK", "version", f"{__version__} (HQ has named no version)")
+    if is_behind(__version__, approved):
+        return Check(
+            "WARN",
+            "version",
+            f"this program is {__version__}; HQ approves {approved}",
+            "install the approved version over this one: the profile is kept (docs/install.md)",
+        )
+    return Check("OK", "version", f"{__version__} (HQ approves {approved})")
 
 
 def _disk_check(profile: Profile) -> Check:

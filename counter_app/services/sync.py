@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from counter_app import __version__
 from counter_app.domain.errors import BilingualError, InputError
 from counter_app.domain.journal import GENESIS_HASH
 from counter_app.services.config import CounterConfig
@@ -39,6 +40,7 @@ from sync.protocol import (
     SignatureError,
     SignedHead,
     b64d,
+    is_behind,
     sign,
     utc_now_text,
 )
@@ -440,8 +442,17 @@ class SyncService:
             for username in rec.tx.clerks.usernames():
                 if username not in listed:
                     rec.tx.clerks.deactivate(username)
+        if bundle.kind == "trust":
+            approved = str(bundle.payload.get("approved_client_version", ""))
+            if is_behind(__version__, approved):
+                log.warning("HQ approves version %s; this window runs %s", approved, __version__)
         rec.tx.set_fact(f"bundle.{bundle.kind}", bundle.model_dump_json())
         rec.record("bundle.applied", {"kind": bundle.kind, "version": bundle.version}, "system")
+
+    def approved_version(self) -> str:
+        """The window version HQ approves, from its trust bundle ("" when it names none)."""
+        trust = self.bundle("trust")
+        return "" if trust is None else str(trust.payload.get("approved_client_version", ""))
 
     def bundle(self, kind: str) -> Bundle | None:
         with self._uow.db.read() as tx:
@@ -517,6 +528,18 @@ def read_trust(database: Path) -> tuple[str | None, str | None]:
         db.close()
     hq_key = str(json.loads(enrolment)["hq_public_key"]) if enrolment else None
     return hq_key, trust
+
+
+def approved_from(trust: str | None, hq_key: str) -> str:
+    """The window version a stored trust bundle approves, when HQ's key signed it."""
+    if trust is None:
+        return ""
+    bundle = Bundle.model_validate_json(trust)
+    try:
+        bundle.check(hq_key)
+    except (SignatureError, ValueError):
+        return ""
+    return str(bundle.payload.get("approved_client_version", ""))
 
 
 def revoked_from(trust: str | None, hq_key: str) -> frozenset[bytes] | None:

@@ -3,8 +3,8 @@
     counter-app [--profile DIR] [--lang ar|en] [--demo] [COMMAND]
 
 Commands: run (the default: the counter window), smoke-test, doctor, support-bundle,
-verify-journal, simulate. Exit codes: 0 success, 1 a check failed, 2 the command could not run (bad
-configuration, profile in use, newer database).
+verify-journal, backup, simulate. Exit codes: 0 success, 1 a check failed, 2 the command
+could not run (bad configuration, profile in use, newer database).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app import __version__, cli_day
+from counter_app import __version__, cli_care, cli_day
 from counter_app.domain.errors import InputError
 from counter_app.services.config import ConfigError, CounterConfig
 from counter_app.services.context import AppContext
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--days", type=int, default=1, help="business days to simulate")
     sim.add_argument("--seed", type=int, default=1, help="random seed (same seed, same days)")
     cli_day.add_parsers(sub)
+    cli_care.add_parsers(sub)
     return parser
 
 
@@ -101,8 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
     try:
         if command in ("doctor", "support-bundle"):
             return _doctor(profile) if command == "doctor" else _support_bundle(profile, args.out)
-        if command == "verify-journal":
-            return _verify_journal(profile)
+        if command in ("verify-journal", "backup"):
+            return (
+                _verify_journal(profile) if command == "verify-journal" else _backup(profile, args)
+            )
         if command == "devices":
             return _devices(profile, args)
         if command in ("enroll", "sync", "status"):
@@ -126,6 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
     except InputError as exc:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_CANNOT_RUN
+
+
+def _backup(profile: Profile, args: argparse.Namespace) -> int:
+    if args.demo:
+        _open(profile, demo=True).close()  # a demo profile is made on first use
+    return cli_care.backup(profile, args)
 
 
 def _day(profile: Profile, args: argparse.Namespace) -> int:
@@ -462,7 +471,7 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
                 )
                 return EXIT_OK if outcome.status == "printed" else EXIT_CHECK_FAILED
             if args.resume:
-                return _resume_jobs(ctx)
+                return cli_care.resume_jobs(ctx)
             unfinished = ctx.printing.unfinished_jobs()
             for job_id, kind, status, reason in unfinished:
                 print(f"job {job_id}: {kind}, {status}" + (f" - {reason}" if reason else ""))
@@ -478,32 +487,6 @@ def _print_command(profile: Profile, args: argparse.Namespace) -> int:
         return EXIT_OK if all(o.status == "printed" for o in outcomes) else EXIT_CHECK_FAILED
     finally:
         ctx.close()
-
-
-def _resume_jobs(ctx: AppContext) -> int:
-    """After the printer is mended (or after an upgrade): the receipts still waiting, in
-    order. One never tried is printed as it was; one that failed may have put half a
-    receipt on paper, so it is printed as a copy."""
-    printed, waiting = 0, 0
-    for job_id, kind, status, _reason in ctx.printing.unfinished_jobs():
-        if ctx.printing.is_certificate(job_id):
-            print(f"job {job_id}: {kind}, {status} - waits for the window (a supervisor)")
-            waiting += 1
-            continue
-        if status == "pending":
-            outcome = ctx.printing.run(job_id)
-        else:
-            outcome = ctx.printing.reprint(job_id, "system")
-        print(
-            f"job {job_id}: {kind}, {outcome.status}"
-            + (f" - {outcome.error}" if outcome.error else "")
-        )
-        if outcome.status == "printed":
-            printed += 1
-        else:
-            waiting += 1
-    print(f"{printed} job(s) printed, {waiting} still waiting")
-    return EXIT_OK if waiting == 0 else EXIT_CHECK_FAILED
 
 
 def _verify_certificate(profile: Profile, args: argparse.Namespace) -> int:

@@ -1,0 +1,97 @@
+"""Looking after a window from the command line, for an IT officer:
+
+    counter-app backup [--to DIR]        a checked copy of the store, while the counter works
+    counter-app print-jobs --resume      (in cli.py) the receipts still waiting, printed
+
+`backup` copies the store with SQLite's online backup API (the counter may be working),
+checks the copy (its pages, then its whole journal chain), and keeps the newest
+`[backup] keep` copies in the folder, as the day close does. Exit codes: 0 written and
+checked, 1 the copy did not check out, 2 the command could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from counter_app.domain.errors import InputError
+from counter_app.services.config import load_config
+from counter_app.services.context import AppContext
+from counter_app.services.day_close import BackupFailed, backup_store
+from counter_app.services.journal_check import verify_journal
+from counter_app.services.profile import Profile
+from counter_app.store import Database
+
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
+
+
+def add_parsers(sub: Any) -> None:
+    backup = sub.add_parser(
+        "backup", help="a checked copy of the store (the counter may be working meanwhile)"
+    )
+    backup.add_argument(
+        "--to", type=Path, help="the folder (default: [backup] folder, or backups/ in the profile)"
+    )
+
+
+def backup(profile: Profile, args: argparse.Namespace) -> int:
+    config = load_config(profile.config_path)
+    if not profile.database_path.exists():
+        raise InputError(
+            "store", "لا توجد قاعدة بيانات لنسخها", f"There is no store at {profile.database_path}"
+        )
+    folder = args.to or (Path(config.backup.folder) if config.backup.folder else None)
+    folder = folder or profile.root / "backups"
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            "to", f"{folder} ملف وليس مجلدًا", f"{folder} is a file, not a folder: name a folder"
+        )
+    source = Database(profile.database_path)
+    stamp = f"{datetime.now():%Y-%m-%d-%H%M%S%f}"  # two in one second keep both
+    try:
+        target = backup_store(source, folder, stamp, config.backup.keep)
+    except BackupFailed as exc:
+        print(exc.bilingual())
+        return EXIT_CHECK_FAILED
+    copy = Database(target, readonly=True)
+    copy.open(config.workstation_id)
+    try:
+        report = verify_journal(copy)
+    finally:
+        copy.close()
+    if not report.ok:
+        target.unlink(missing_ok=True)
+        print(f"the copy's journal does not verify ({report.problem}); it was removed")
+        return EXIT_CHECK_FAILED
+    print(
+        f"backup written and checked: {target}\n"
+        f"  {report.entries} journal entries, to seq {report.last_seq}; "
+        f"the newest {config.backup.keep} copies are kept in {folder}"
+    )
+    return EXIT_OK
+
+
+def resume_jobs(ctx: AppContext) -> int:
+    """After the printer is mended (or after an upgrade): the receipts still waiting, in
+    order. One never tried is printed as it was; one that failed may have put half a
+    receipt on paper, so it is printed as a copy. Certificates wait for the window."""
+    printed, waiting = 0, 0
+    for job_id, kind, status, _reason in ctx.printing.unfinished_jobs():
+        if ctx.printing.is_certificate(job_id):
+            print(f"job {job_id}: {kind}, {status} - waits for the window (a supervisor)")
+            waiting += 1
+            continue
+        if status == "pending":
+            outcome = ctx.printing.run(job_id)
+        else:
+            outcome = ctx.printing.reprint(job_id, "system")
+        error = f" - {outcome.error}" if outcome.error else ""
+        print(f"job {job_id}: {kind}, {outcome.status}{error}")
+        if outcome.status == "printed":
+            printed += 1
+        else:
+            waiting += 1
+    print(f"{printed} job(s) printed, {waiting} still waiting")
+    return EXIT_OK if waiting == 0 else EXIT_CHECK_FAILED

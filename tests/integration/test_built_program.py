@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.support.hq_server import free_port
+from tests.support.hq_server import free_port, sqlite_rows, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT_S = 900
@@ -72,14 +69,6 @@ def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "opt" / "counter-post"
 
 
-def rows(database: Path, query: str) -> list[tuple[object, ...]]:
-    store = sqlite3.connect(database)
-    try:
-        return sorted(store.execute(query).fetchall())
-    finally:
-        store.close()
-
-
 def run(program: Path, args: Sequence[str], home: Path) -> str:
     done = subprocess.run(
         [str(program), *args], capture_output=True, text=True, timeout=300,
@@ -118,15 +107,7 @@ def test_a_day_reaches_the_built_hq_exactly_once(unpacked: Path, tmp_path: Path)
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, (tmp_path / "hq.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the built HQ did not start within 60 s"
-            try:
-                if requests.get(url + "/v1/health", timeout=0.5).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.05)  # polling for the port to open, not synchronising on time
+        wait_until_serving(url, server, tmp_path / "hq.log")
         window = unpacked / "counter-app"
         profile = ["--profile", str(tmp_path / "window"), "--demo"]
         run(window, [*profile, "enroll", "--hq", url, "--code", code], tmp_path)
@@ -136,13 +117,15 @@ def test_a_day_reaches_the_built_hq_exactly_once(unpacked: Path, tmp_path: Path)
     finally:
         server.terminate()
         server.wait(30)
-    own = rows(tmp_path / "window" / "counter.db", "SELECT seq, hash FROM journal_entries")
-    held = rows(tmp_path / "hq.db", "SELECT seq, hash FROM journal_entries WHERE "
+    own = sqlite_rows(tmp_path / "window" / "counter.db", "SELECT seq, hash FROM journal_entries")
+    held = sqlite_rows(tmp_path / "hq.db", "SELECT seq, hash FROM journal_entries WHERE "
                 "workstation_id = 'ASW-0101-W01'")  # fmt: skip
     assert len(own) > 500
     assert held == own  # every entry, once, with the window's own hash
 
-    days = [d for (d,) in rows(tmp_path / "hq.db", "SELECT business_day FROM journal_entries")]
+    days = [
+        d for (d,) in sqlite_rows(tmp_path / "hq.db", "SELECT business_day FROM journal_entries")
+    ]
     out = tmp_path / "export"
     run(hq, [*hq_args, "export", "--from", min(days), "--to", max(days), "--out", str(out)],
         tmp_path)  # fmt: skip

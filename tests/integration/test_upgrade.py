@@ -16,19 +16,16 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-import requests
 
 from counter_app.services.demo import DEMO_CLERK, DEMO_SUPERVISOR
 from counter_app.services.enrolment import request_enrolment
-from tests.support.hq_server import free_port
+from tests.support.hq_server import free_port, sqlite_rows, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 # The last commit before issue 14's first (6bc30ba, the support bundle).
@@ -104,27 +101,11 @@ class Release:
             )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert server.poll() is None, log.read_text()[-3000:]
-                assert time.monotonic() < deadline, "HQ did not start within 60 s"
-                try:
-                    if requests.get(url + "/v1/health", timeout=0.5).ok:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.05)  # polling for the port to open, not synchronising on time
+            wait_until_serving(url, server, log)
             yield url
         finally:
             server.terminate()
             server.wait(30)
-
-
-def rows(database: Path, query: str) -> list[tuple[object, ...]]:
-    store = sqlite3.connect(database)
-    try:
-        return sorted(store.execute(query).fetchall())
-    finally:
-        store.close()
 
 
 def closed_port() -> int:
@@ -158,34 +139,34 @@ def test_the_new_version_takes_over_the_previous_releases_hq_and_window(
         old.run("counter_app", [*window, "enroll", "--hq", url, "--code", code])
         old.run("counter_app", [*window, "simulate", "--days", "1"])
         old.run("counter_app", [*window, "sync"])
-    synced = rows(store, "SELECT seq FROM journal_entries")
+    synced = sqlite_rows(store, "SELECT seq FROM journal_entries")
     for setting, value in (("receipt_printer.target", f"127.0.0.1:{closed_port()}"),
                            ("receipt_printer.backend", "network")):  # fmt: skip
         old.run("counter_app", [*window, "devices", "set", setting, value])
     old.run("counter_app", [*window, "simulate", "--days", "1", "--seed", "2"])
-    unsynced = len(rows(store, "SELECT seq FROM journal_entries")) - len(synced)
-    waiting = rows(store, "SELECT id FROM print_jobs WHERE status != 'printed'")
+    unsynced = len(sqlite_rows(store, "SELECT seq FROM journal_entries")) - len(synced)
+    waiting = sqlite_rows(store, "SELECT id FROM print_jobs WHERE status != 'printed'")
     assert unsynced > 500 and len(waiting) > 10
 
     # This version: HQ migrates, once; a second run finds nothing to do.
     said = new.run("hq.cli", [*hq_args, "report", "--day", "2026-01-01"], ok=False)
     assert "older than this program" in said  # it refuses to serve an old database
     new.run("hq.cli", [*hq_args, "init"])
-    keys = rows(hq_db, "SELECT workstation_id, first_seq FROM workstation_keys")
+    keys = sqlite_rows(hq_db, "SELECT workstation_id, first_seq FROM workstation_keys")
     assert keys == [(WINDOW, 1)]  # the enrolled window's key, from seq 1
     new.run("hq.cli", [*hq_args, "init"])
-    assert rows(hq_db, "SELECT workstation_id, first_seq FROM workstation_keys") == keys
+    assert sqlite_rows(hq_db, "SELECT workstation_id, first_seq FROM workstation_keys") == keys
 
     new.run("counter_app", [*window, "devices", "set", "receipt_printer.backend", "simulator"])
     said = new.run("counter_app", [*window, "print-jobs", "--resume"])
     assert f"{len(waiting)} job(s) printed, 0 still waiting" in said
-    assert rows(store, "SELECT id FROM print_jobs WHERE status != 'printed'") == []
+    assert sqlite_rows(store, "SELECT id FROM print_jobs WHERE status != 'printed'") == []
     for url in new.serve(hq_args, port, tmp_path / "new-hq.log"):
         new.run("counter_app", [*window, "sync"])
-        held = rows(
+        held = sqlite_rows(
             hq_db, f"SELECT seq, hash FROM journal_entries WHERE workstation_id = '{WINDOW}'"
         )
-        assert held == rows(store, "SELECT seq, hash FROM journal_entries")  # each once
+        assert held == sqlite_rows(store, "SELECT seq, hash FROM journal_entries")  # each once
 
         # The window enrolled under the previous release can be replaced under this one:
         # the replacement's chain continues from the last entry HQ holds.

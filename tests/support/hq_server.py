@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +27,33 @@ from hq.service import HqService
 
 POSTGRES_URL = os.environ.get("HQ_TEST_POSTGRES_URL", "")
 OFFICE = "ASW-0101"
+
+
+def wait_until_serving(
+    url: str, proc: subprocess.Popen[bytes], log: Path, timeout_s: float = 60
+) -> None:
+    """Return once HQ at `url` answers its health check; fail with its log if the process
+    exits first or `timeout_s` passes."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            said = log.read_text(encoding="utf-8", errors="replace")
+            raise RuntimeError(f"HQ exited: {said[-4000:]}")
+        try:
+            if requests.get(url + "/v1/health", timeout=0.5).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.05)  # polling for the port to open, not synchronising on time
+    raise RuntimeError(f"HQ did not start within {timeout_s:.0f} s")
+
+
+def sqlite_rows(database: Path, query: str) -> list[tuple[object, ...]]:
+    """The rows of `query` on an SQLite file, sorted (a window's store, a test HQ's)."""
+    store = sqlite3.connect(database)
+    try:
+        return sorted(store.execute(query).fetchall())
+    finally:
+        store.close()
 
 
 def free_port() -> int:
@@ -112,17 +140,7 @@ class RunningHq:
                 stdout=subprocess.DEVNULL,
                 stderr=log,
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                said = self.stderr_log.read_text(encoding="utf-8", errors="replace")
-                raise RuntimeError(f"HQ exited: {said[-4000:]}")
-            try:
-                if requests.get(self.url + "/v1/health", timeout=0.5).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.05)  # polling for the port to open, not synchronising on time
-        raise RuntimeError("HQ did not start within 30 s")
+        wait_until_serving(self.url, self.proc, self.stderr_log, 30)
 
     def start_without_tick(self) -> None:
         """HQ without its tick: a test drives the agencies and the SMS outbox itself."""

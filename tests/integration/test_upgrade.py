@@ -60,6 +60,7 @@ class Release:
 
     def __init__(self, source: Path, home: Path) -> None:
         self.source = source
+        self.home = home  # the working folder too: nothing is written beside the source
         self.env = {
             **os.environ,
             "PYTHONPATH": str(source),
@@ -74,7 +75,7 @@ class Release:
         done = subprocess.run(
             [sys.executable, "-m", module, *args],
             input=stdin,
-            cwd=self.source,
+            cwd=self.home,
             env=self.env,
             capture_output=True,
             text=True,
@@ -89,7 +90,7 @@ class Release:
     def imports_from(self) -> Path:
         done = subprocess.run(
             [sys.executable, "-c", "import counter_app, hq; print(counter_app.__file__)"],
-            cwd=self.source, env=self.env, capture_output=True, text=True, check=True,
+            cwd=self.home, env=self.env, capture_output=True, text=True, check=True,
         )  # fmt: skip
         return Path(done.stdout.strip())
 
@@ -97,7 +98,7 @@ class Release:
         with log.open("ab") as out:
             server = subprocess.Popen(
                 [sys.executable, "-m", "hq.cli", *hq_args, "serve", "--port", str(port)],
-                cwd=self.source, env=self.env, stdout=out, stderr=out,
+                cwd=self.home, env=self.env, stdout=out, stderr=out,
             )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:

@@ -102,10 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
     try:
         if command in ("doctor", "support-bundle"):
             return _doctor(profile) if command == "doctor" else _support_bundle(profile, args.out)
-        if command in ("verify-journal", "backup"):
-            return (
-                _verify_journal(profile) if command == "verify-journal" else _backup(profile, args)
-            )
+        if command in ("verify-journal", "backup", "restore"):
+            return _care(profile, args)
         if command == "devices":
             return _devices(profile, args)
         if command in ("enroll", "sync", "status"):
@@ -131,7 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one return
         return EXIT_CANNOT_RUN
 
 
-def _backup(profile: Profile, args: argparse.Namespace) -> int:
+def _care(profile: Profile, args: argparse.Namespace) -> int:
+    if args.command == "verify-journal":
+        return _verify_journal(profile)
+    if args.command == "restore":
+        return cli_care.restore(profile, args)
     if args.demo:
         _open(profile, demo=True).close()  # a demo profile is made on first use
     return cli_care.backup(profile, args)

@@ -1,6 +1,8 @@
 """Looking after a window from the command line, for an IT officer:
 
     counter-app backup [--to DIR]        a checked copy of the store, while the counter works
+    counter-app restore FILE [--offline] the store put back from a backup, where that can
+                                         neither fork the journal nor lose what HQ holds
     counter-app print-jobs --resume      (in cli.py) the receipts still waiting, printed
 
 `backup` copies the store with SQLite's online backup API (the counter may be working),
@@ -20,9 +22,12 @@ from counter_app.domain.errors import InputError
 from counter_app.services.config import load_config
 from counter_app.services.context import AppContext
 from counter_app.services.day_close import BackupFailed, backup_store
+from counter_app.services.demo import DEMO_SECRETS, DemoProfileKeyring
 from counter_app.services.journal_check import verify_journal
 from counter_app.services.profile import Profile
+from counter_app.services.restore import hq_head_of, restore_store
 from counter_app.store import Database
+from sync import credentials
 
 EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
@@ -34,6 +39,37 @@ def add_parsers(sub: Any) -> None:
     backup.add_argument(
         "--to", type=Path, help="the folder (default: [backup] folder, or backups/ in the profile)"
     )
+
+    restore = sub.add_parser(
+        "restore", help="put a backup in place of a lost or damaged store (docs/operations.md)"
+    )
+    restore.add_argument("file", type=Path, help="the backup (counter-*.db)")
+    restore.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not ask HQ: only when the office has been offline since before the backup",
+    )
+
+
+def restore(profile: Profile, args: argparse.Namespace) -> int:
+    config = load_config(profile.config_path)
+    ws = config.workstation_id
+    if args.demo:  # the demo keeps its secrets in the profile when there is no keyring
+        credentials.use_fallback(DemoProfileKeyring(profile.root / DEMO_SECRETS))
+    asking = None if args.offline else hq_head_of(args.file, ws, config.hq.ca_bundle)
+    done = restore_store(profile, ws, args.file, asking)
+    print(f"restored from {args.file}: {done.entries} journal entries, to seq {done.last_seq}")
+    if done.hq_seq is not None:
+        print(
+            f"  HQ holds this window's entries to seq {done.hq_seq}: the rest go at the next sync"
+        )
+    if done.kept_aside is not None:
+        print(f"  the store that was in use is kept as {done.kept_aside}")
+    print(
+        "  at the next start the window reports the restore and waits for a supervisor\n"
+        "  عند التشغيل التالي يسجل الشباك الاستعادة وينتظر إقرار المشرف"
+    )
+    return EXIT_OK
 
 
 def backup(profile: Profile, args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ Version: $version
 Architecture: $arch
 Maintainer: Counter App team <counter-app@localhost>
 Installed-Size: $size
-Depends: libegl1, libgl1, libxkbcommon0, libfontconfig1, libglib2.0-0, libdbus-1-3, libxcb-cursor0, fonts-dejavu-core
+Depends: libegl1, libgl1, libxkbcommon0, libfontconfig1, libglib2.0-0, libdbus-1-3, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, fonts-dejavu-core
 Section: misc
 Priority: optional
 Description: One-window government service counter for post offices

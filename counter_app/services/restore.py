@@ -18,7 +18,6 @@ seal, journals that finding, HQ sees it, and operations wait for a supervisor.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,7 +152,15 @@ def restore_store(
     hq_seq = _check_hq(hq_head, backup, workstation_id, report)
     with InstanceLock(profile.lock_path):
         aside = _move_aside(current)
-        _copy(backup, current)
+        # The store's own copying: SQLite's backup API into a partial file, checked,
+        # flushed, then renamed into place.
+        copied = Database(backup, readonly=True).backup_to(current)
+    if copied != "ok":
+        raise _refused(
+            "backup",
+            "تعذر نسخ النسخة الاحتياطية",
+            f"The backup's copy did not check out ({copied})",
+        )
     restored = _sound(current, workstation_id)
     assert restored is not None and restored[0].last_seq == report.last_seq
     return Restored(report.entries, report.last_seq, hq_seq, aside)
@@ -204,18 +211,3 @@ def _move_aside(current: Path) -> Path | None:
         if source.exists():
             source.rename(Path(f"{aside}{suffix}"))
     return aside
-
-
-def _copy(backup: Path, target: Path) -> None:
-    """SQLite's backup API (a consistent copy even of a WAL-mode file), flushed to disk."""
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    with target.open("rb") as handle:
-        os.fsync(handle.fileno())

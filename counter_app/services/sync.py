@@ -530,26 +530,28 @@ def read_trust(database: Path) -> tuple[str | None, str | None]:
     return hq_key, trust
 
 
-def approved_from(trust: str | None, hq_key: str) -> str:
-    """The window version a stored trust bundle approves, when HQ's key signed it."""
-    if trust is None:
-        return ""
-    bundle = Bundle.model_validate_json(trust)
-    try:
-        bundle.check(hq_key)
-    except (SignatureError, ValueError):
-        return ""
-    return str(bundle.payload.get("approved_client_version", ""))
-
-
-def revoked_from(trust: str | None, hq_key: str) -> frozenset[bytes] | None:
-    """The revoked workstation keys of a stored trust bundle, when HQ's key (`hq_key`)
-    signed it; None when there is none or it is not signed by that key."""
+def _signed_trust(trust: str | None, hq_key: str) -> Bundle | None:
+    """A stored trust bundle, when there is one and HQ's key (`hq_key`) signed it."""
     if trust is None:
         return None
     bundle = Bundle.model_validate_json(trust)
     try:
         bundle.check(hq_key)
     except (SignatureError, ValueError):
+        return None
+    return bundle
+
+
+def approved_from(trust: str | None, hq_key: str) -> str:
+    """The window version a stored trust bundle approves, when HQ's key signed it."""
+    bundle = _signed_trust(trust, hq_key)
+    return "" if bundle is None else str(bundle.payload.get("approved_client_version", ""))
+
+
+def revoked_from(trust: str | None, hq_key: str) -> frozenset[bytes] | None:
+    """The revoked workstation keys of a stored trust bundle, when HQ's key (`hq_key`)
+    signed it; None when there is none or it is not signed by that key."""
+    bundle = _signed_trust(trust, hq_key)
+    if bundle is None:
         return None
     return frozenset(b64d(r["public_key"]) for r in bundle.payload["revoked"])

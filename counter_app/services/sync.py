@@ -101,6 +101,10 @@ class SyncService:
         self._offline_since: str | None = None
         self._problem: BilingualError | None = None
         self._live = threading.local()
+        # One push at a time: the background sync and a clerk's or a hook's sync would
+        # otherwise each sign the head they read, and a head signed before the other
+        # push's entries landed reads at HQ as a window going backwards (a tamper alarm).
+        self._pushing = threading.RLock()
         # Steps run after the first push, before the pull (request details go up once HQ
         # holds their entries, so the bundles pulled next already know them).
         self.after_push: list[Callable[[], object]] = []
@@ -329,6 +333,10 @@ class SyncService:
             log.warning("workstation clock differs from HQ by %.0f s", offset)
 
     def _push(self, client: HqClient, enrolment: Enrolment) -> tuple[int, int]:
+        with self._pushing:
+            return self._push_locked(client, enrolment)
+
+    def _push_locked(self, client: HqClient, enrolment: Enrolment) -> tuple[int, int]:
         head = client.head()
         acked, acked_hash = head.acked_seq, head.acked_hash
         with self._uow.db.read() as tx:
@@ -371,7 +379,7 @@ class SyncService:
                 result = client.push(batch)
             except HqRefused as exc:
                 if exc.reason == "gap" and exc.acked_seq is not None:
-                    return self._push(client, enrolment)  # resume from what HQ holds
+                    return self._push_locked(client, enrolment)  # resume from HQ's head
                 raise SyncProblem(exc.reason, exc.message_ar, exc.message_en) from exc
             sent += result.acked_seq - acked
             acked, prev_hash = result.acked_seq, result.acked_hash

@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,56 @@ def test_a_forged_heartbeat_raises_an_alarm_at_hq(hq: RunningHq, tmp_path: Path)
     assert (beat, "bad_heartbeat") in kinds
     assert (beat + 1, "window_reported") in kinds  # what the window found, too
     assert f"{WS} seq {beat}: bad_heartbeat" in alarms_command(hq)
+
+
+class WatchedLock:
+    """The sync service's push lock, telling the test when the second push reaches it."""
+
+    def __init__(self, inner: object, second: threading.Event, name: str) -> None:
+        self._inner, self._second, self._name = inner, second, name
+
+    def __enter__(self) -> None:
+        if threading.current_thread().name == self._name:
+            self._second.set()  # the second push is at the lock (and waits there)
+        self._inner.__enter__()  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: object) -> None:
+        self._inner.__exit__(*exc)  # type: ignore[attr-defined]
+
+
+def test_two_syncs_at_once_never_raise_a_false_alarm(
+    hq: RunningHq, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background sync and the clerk's "sync now" overlap: the push that read the
+    window's head first must not land its (older) signed head after the other push's
+    entries, which HQ would rightly read as the window going backwards."""
+    ctx = synced_window(hq, tmp_path / "window", tickets=3)
+    ctx.queue.issue_ticket()  # waiting to go up
+    second_out_of_the_way = threading.Event()
+    second_push = threading.Thread(
+        target=lambda: (ctx.sync.push_only(), second_out_of_the_way.set()), name="second"
+    )
+    monkeypatch.setattr(
+        ctx.sync, "_pushing", WatchedLock(ctx.sync._pushing, second_out_of_the_way, "second")
+    )
+    real_push = HqClient.push
+
+    def push_after_the_other(client: HqClient, batch: PushBatch) -> object:
+        if threading.current_thread() is threading.main_thread() and not second_push.ident:
+            # The first push has read and signed the head. Another entry is written and
+            # the second push starts; it either finishes or waits at the lock.
+            ctx.queue.issue_ticket()
+            second_push.start()
+            assert second_out_of_the_way.wait(timeout=120)
+        return real_push(client, batch)
+
+    monkeypatch.setattr(HqClient, "push", push_after_the_other)
+    ctx.sync.push_only()
+    second_push.join(timeout=120)
+    assert not second_push.is_alive()
+    ctx.sync.push_only()  # whatever the second push left waiting
+    assert hq.service.tamper_alarms() == []
+    with ctx.db.read() as tx:
+        local = [(e.seq, e.hash) for e in tx.journal.entries()]
+    assert hq.journal_rows(WS) == local
+    ctx.close()

@@ -36,11 +36,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
-from bench.hq_ingest import ENTRIES_PER_WINDOW, _body, _journal
+from bench.hq_ingest import BENCH_START, ENTRIES_PER_WINDOW, _body, _journal
 from bench.shaped_link import Link, LinkTimeout, address_of, call
 from bench.table import print_table
 from counter_app.domain.journal import workstation_name
 from hq.bulk import JOURNAL_COLUMNS
+from hq.partitions import ensure_days
 from sync.protocol import WIRE_FIELDS, enrol_request
 from tests.support import hq_server
 from tests.support.hq_server import RunningHq
@@ -233,6 +234,7 @@ def _measure(
     url, name = hq_server.fresh_postgres_database()
     try:
         hq = RunningHq(folder, url)
+        ensure_days(hq.engine, BENCH_START.date(), 1)  # as HQ makes it ahead of the day
         plan = _setup(hq, plan_windows)
         hq.start(tick_s=0, workers=WORKERS, extra=HQ_ARGS)
         assert hq.proc is not None

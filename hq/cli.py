@@ -11,6 +11,7 @@ hq-server instruction add WORKSTATION --text-ar .. --text-en .. [--kind notice]
 hq-server instruction list [--workstation ID]
 hq-server report --day D [--office CODE] [--format table|csv|json]
 hq-server alarms
+hq-server partitions [--day D ...]
 hq-server staff add USERNAME --name NAME [--password-stdin]
 hq-server export --from D1 --to D2 [--office CODE] --out DIR
 hq-server catalogue import FILE | catalogue show
@@ -26,7 +27,7 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from hq.db import behind, make_engine, migrate
 from hq.errors import HqError
 from hq.keys import KeyFileError, create_key_file, load_key_file
 from hq.limits import set_office_limits
+from hq.partitions import ensure_ahead, partitions_command
 from hq.queue_figures import office_day_figures
 from hq.requests import RequestDesk
 from hq.serve import Served, serve
@@ -76,6 +78,27 @@ def _office_parser(office: Any) -> None:
     limits.add_argument("--cash-tolerance", help="EGP a shift may close out unexplained")
     limits.add_argument("--cash-cap", help="EGP of cash a window may hold unsynced")
     limits.add_argument("--certificates-cap", type=int, help="certificates it may hold unsynced")
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: اكتب اليوم هكذا 2026-11-30 / write the day as YYYY-MM-DD"
+        ) from None
+
+
+def _journal_parsers(sub: Any) -> None:
+    sub.add_parser("alarms", help="list tamper alarms")
+    parts = sub.add_parser("partitions", help="the journal's day partitions (PostgreSQL)")
+    parts.add_argument(
+        "--day",
+        action="append",
+        default=[],
+        type=_day,
+        help="also make this day's partition (YYYY-MM-DD), moving its entries there",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--day", required=True, help="the business day, YYYY-MM-DD")
     report.add_argument("--office", default="")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    sub.add_parser("alarms", help="list tamper alarms")
+    _journal_parsers(sub)
     _add_audit_commands(sub)
     cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
     cat.add_parser("import", help="check and import a catalogue (JSON)").add_argument(
@@ -250,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init":
             migrate(engine)
+            ensure_ahead(engine, date.today())
             key = create_key_file(args.key_file)
             service = HqService(engine, key)
             service.seed_catalogue()
@@ -301,9 +325,12 @@ def _admin(service: HqService, args: argparse.Namespace) -> int:
         return 0
     if args.command in ("staff", "export"):
         return _audit(service, args)
-    if args.command == "report":
-        with service.engine.connect() as conn:
-            sys.stdout.write(render(day_report(conn, args.day, args.office), args.format))
+    if args.command in ("report", "partitions"):
+        if args.command == "partitions":
+            sys.stdout.write(partitions_command(service.engine, date.today(), args.day))
+        else:
+            with service.engine.connect() as conn:
+                sys.stdout.write(render(day_report(conn, args.day, args.office), args.format))
         return 0
     if args.command == "instruction" and args.action == "list":
         with service.engine.connect() as conn:

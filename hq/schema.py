@@ -74,6 +74,10 @@ users = Table(
     Column("active", Integer, nullable=False, default=1),
 )
 
+# On PostgreSQL the journal is partitioned by business day (migration h0009,
+# hq/partitions.py) and its key there is (workstation_id, seq, business_day): the same
+# entry sent twice carries the same day and the key refuses it; a different entry under a
+# number HQ holds is refused by the ingest (hq/ingest.py). Alembic does not compare keys.
 journal_entries = Table(
     "journal_entries",
     metadata,

@@ -14,11 +14,13 @@ import logging
 import os
 import threading
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from hq.admission import DEFAULT_LIMIT, DEFAULT_QUEUE, Admission
 from hq.agencies.fines import FinesAdapter
@@ -27,6 +29,7 @@ from hq.app import create_app
 from hq.db import make_engine
 from hq.errors import HqError
 from hq.keys import load_key_file
+from hq.partitions import ensure_ahead
 from hq.requests import RequestDesk
 from hq.service import HqService
 
@@ -97,9 +100,10 @@ def serve(served: Served, host: str, port: int, workers: int = 1) -> int:
     engine = make_engine(served.db_url)
     desk = RequestDesk(engine, Agencies.simulated(engine))
     desk.deliver_sms()  # what a stopped HQ left in its outbox, before anything new
+    ensure_ahead(engine, date.today())  # the journal's partitions for the days ahead
     if served.tick_s > 0:
         threading.Thread(
-            target=_tick, args=(desk, served.tick_s), name="hq-tick", daemon=True
+            target=_tick, args=(desk, engine, served.tick_s), name="hq-tick", daemon=True
         ).start()
     logs: dict[str, Any] = (
         {"log_level": "warning"}
@@ -150,12 +154,17 @@ def access_log_config(path: Path) -> dict[str, Any]:
     }
 
 
-def _tick(desk: RequestDesk, every_s: float) -> None:
-    """Agencies' steps that have come due, and the SMS outbox, every few seconds."""
+def _tick(desk: RequestDesk, engine: Engine, every_s: float) -> None:
+    """Agencies' steps that have come due, and the SMS outbox, every few seconds; the
+    journal's partitions for the days ahead, each new day."""
     stop = threading.Event()
+    partitions_made_on = date.today()
     while not stop.wait(every_s):
         try:
             desk.advance_due()
             desk.deliver_sms()
+            if date.today() != partitions_made_on:
+                ensure_ahead(engine, date.today())
+                partitions_made_on = date.today()
         except Exception:  # the database may be away for a moment: try on the next tick
             logging.getLogger(__name__).exception("HQ tick failed")

@@ -367,8 +367,15 @@ class SyncService:
         total, sent = local_last - acked, 0
         prev_hash = acked_hash if acked else GENESIS_HASH
         while acked < local_last:
+            # Never past the head signed above: an entry written since (the clerk works on
+            # while a sync runs) would reach HQ under a head that says the window ends
+            # before it, which HQ rightly reads as entries removed. It goes up next time.
             with self._uow.db.read() as tx:
-                entries = list(tx.journal.entries(after_seq=acked, limit=self.batch_size))
+                entries = list(
+                    tx.journal.entries(
+                        after_seq=acked, limit=min(self.batch_size, local_last - acked)
+                    )
+                )
             batch = PushBatch(
                 workstation_id=enrolment.workstation_id,
                 prev_hash=prev_hash,

@@ -15,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from counter_app.domain.cash import CashCount
+from counter_app.services import sync as sync_service
 from counter_app.services.context import AppContext
 from counter_app.services.demo import DEMO_SUPERVISOR
 from counter_app.services.sync import SyncProblem
@@ -211,4 +212,34 @@ def test_two_syncs_at_once_never_raise_a_false_alarm(
     with ctx.db.read() as tx:
         local = [(e.seq, e.hash) for e in tx.journal.entries()]
     assert hq.journal_rows(WS) == local
+    ctx.close()
+
+
+def test_an_entry_written_during_a_push_waits_for_the_next_one(
+    hq: RunningHq, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk works on while a sync runs: an entry written after the push signed the
+    window's head goes up with the next push, never under the older head."""
+    ctx = synced_window(hq, tmp_path / "window", tickets=3)
+    ctx.queue.issue_ticket()  # waiting to go up
+    real_sign = sync_service.sign
+    written: list[int] = []
+
+    def sign_then_work_on(key: Ed25519PrivateKey, body: bytes) -> str:
+        signature = real_sign(key, body)
+        if not written:  # the head is signed; the clerk issues a ticket meanwhile
+            written.append(ctx.queue.issue_ticket().number)
+        return signature
+
+    monkeypatch.setattr(sync_service, "sign", sign_then_work_on)
+    ctx.sync.push_only()
+    assert written
+    assert hq.service.tamper_alarms() == []
+    assert ctx.uow.waiting_to_sync() == 1  # the ticket issued during the push
+    monkeypatch.undo()
+    ctx.sync.push_only()
+    with ctx.db.read() as tx:
+        local = [(e.seq, e.hash) for e in tx.journal.entries()]
+    assert hq.journal_rows(WS) == local
+    assert hq.service.tamper_alarms() == []
     ctx.close()

@@ -5,8 +5,8 @@ the span (spread evenly), enrols, asks for its head, then pushes its day of 500 
 (gzip, as the window's client sends them), every call through an emulated 64 kbit/s link
 with 150 ms each way (bench/shaped_link.py). A 503 or 429 is waited out as its
 `Retry-After` says; a call HQ does not answer within the client's 15 s read timeout is a
-timeout and is sent again. HQ is `hq-server serve --workers 2` on PostgreSQL on the same
-2-core machine as the generator and the database.
+timeout and is sent again. HQ is `hq-server serve --workers 2` (BURST_WORKERS) on
+PostgreSQL on the same 2-core machine as the generator and the database.
 
 Rows: the design peak (10,000 windows over 300 s, about 16,700 entries/s), and an
 overload offered at least twice what HQ achieved (the same windows over 60 s). After
@@ -360,7 +360,8 @@ def run() -> None:
         rows.append(over)
     print_table(
         "The end-of-day burst: windows enrol and push 500 entries each over 64 kbit/s, 150 ms "
-        "links; HQ serve --workers 2 on PostgreSQL, generator and database on the same 2 cores",
+        f"links; HQ serve --workers {WORKERS} {' '.join(HQ_ARGS)} on PostgreSQL, generator and "
+        "database on the same 2 cores",
         [
             "arrivals",
             "offered /s",

@@ -25,7 +25,8 @@ from counter_app.services.day_close import BackupFailed, backup_store
 from counter_app.services.demo import DEMO_SECRETS, DemoProfileKeyring
 from counter_app.services.journal_check import verify_journal
 from counter_app.services.profile import Profile
-from counter_app.services.restore import hq_head_of, restore_store
+from counter_app.services.restore import Restored, restore_store
+from counter_app.services.restore_hq import HqCopy
 from counter_app.store import Database
 from sync import credentials
 
@@ -56,10 +57,12 @@ def restore(profile: Profile, args: argparse.Namespace) -> int:
     ws = config.workstation_id
     if args.demo:  # the demo keeps its secrets in the profile when there is no keyring
         credentials.use_fallback(DemoProfileKeyring(profile.root / DEMO_SECRETS))
-    asking = None if args.offline else hq_head_of(args.file, ws, config.hq.ca_bundle)
+    asking = None if args.offline else HqCopy(args.file, ws, config.hq.ca_bundle)
     done = restore_store(profile, ws, args.file, asking)
     print(f"restored from {args.file}: {done.entries} journal entries, to seq {done.last_seq}")
-    if done.hq_seq is not None:
+    if done.replayed is not None:
+        _say_caught_up(done)
+    elif done.hq_seq is not None:
         print(
             f"  HQ holds this window's entries to seq {done.hq_seq}: the rest go at the next sync"
         )
@@ -70,6 +73,41 @@ def restore(profile: Profile, args: argparse.Namespace) -> int:
         "  عند التشغيل التالي يسجل الشباك الاستعادة وينتظر إقرار المشرف"
     )
     return EXIT_OK
+
+
+def _say_caught_up(done: Restored) -> None:
+    """What fetching back from HQ brought, and what the clerk or IT must do about the rest."""
+    replayed = done.replayed
+    assert replayed is not None
+    print(
+        f"  HQ held {done.fetched} entries the backup lacked, to seq {done.hq_seq}: fetched, "
+        f"checked and replayed ({replayed.payments} payments); the restore is entry "
+        f"{done.last_seq}\n  جُلبت {done.fetched} قيود من المركز وتم التحقق منها وإعادة بنائها"
+    )
+    if replayed.chain_restarted:
+        print(
+            f"  receipts go on from number {replayed.last_receipt + 1}; their QR chain starts "
+            "anew\n  يستمر ترقيم الإيصالات وتبدأ سلسلة رموز QR من جديد"
+        )
+    if replayed.jobs_put_aside:
+        jobs = ", ".join(str(j) for j in replayed.jobs_put_aside)
+        print(
+            f"  print jobs {jobs} were not finished at HQ's last entry: put aside, never "
+            "printed by themselves; check the printer's output (counter-app print-jobs)\n"
+            "  أوامر طباعة لم تكتمل: لا تُطبع تلقائيًا؛ راجع ما خرج من الطابعة"
+        )
+    if replayed.requests_without_details:
+        trackings = ", ".join(replayed.requests_without_details)
+        print(
+            f"  requests {trackings}: their details never reached HQ and were lost with the "
+            "disk; the applicants file them again\n"
+            "  طلبات لم تصل بياناتها إلى المركز: يُعاد تقديمها"
+        )
+    if replayed.clerks_to_add:
+        print(
+            f"  clerks added after the backup ({', '.join(replayed.clerks_to_add)}): the "
+            "supervisor adds them again with a new PIN\n  يعيد المشرف إضافة الموظفين الجدد"
+        )
 
 
 def backup(profile: Profile, args: argparse.Namespace) -> int:

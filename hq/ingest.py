@@ -20,7 +20,15 @@ from hq.bulk import write_entries
 from hq.errors import HqError
 from hq.evidence import Alarm, check_head, heartbeat_alarms, record_alarm, window_reports
 from hq.records import Workstation, unknown_workstation, workstation_row
-from sync.protocol import WIRE_FIELDS, JournalHead, PushBatch, SignedHead, utc_now_text
+from sync.protocol import (
+    MAX_BATCH_ENTRIES,
+    WIRE_FIELDS,
+    JournalHead,
+    JournalRange,
+    PushBatch,
+    SignedHead,
+    utc_now_text,
+)
 
 
 def _entry_hash(entry: dict[str, Any]) -> str:
@@ -55,6 +63,38 @@ class JournalIngest:
             unknown_workstation(workstation_id)
         return JournalHead(
             workstation_id=workstation_id, acked_seq=row.acked_seq, acked_hash=row.acked_hash
+        )
+
+    def entries(self, workstation_id: str, after_seq: int, limit: int) -> JournalRange:
+        """The window's own entries after `after_seq`, as HQ holds them, with the last head
+        it signed (for a window restored from an older backup, which checks both)."""
+        limit = max(1, min(limit, MAX_BATCH_ENTRIES))
+        je = t.journal_entries
+        with self.engine.connect() as conn:
+            ws = conn.execute(
+                select(t.workstations).where(t.workstations.c.id == workstation_id)
+            ).first()
+            if ws is None:
+                unknown_workstation(workstation_id)
+            found = conn.execute(
+                select(je.c.prev_hash, *(je.c[name] for name in WIRE_FIELDS))
+                .where(je.c.workstation_id == workstation_id, je.c.seq > after_seq)
+                .order_by(je.c.seq)
+                .limit(limit)
+            ).all()
+        signed = None
+        if ws.signed_head_seq is not None:
+            signed = SignedHead(
+                seq=ws.signed_head_seq,
+                hash=ws.signed_head_hash,
+                signature=ws.signed_head_signature,
+            )
+        return JournalRange(
+            workstation_id=workstation_id,
+            prev_hash=found[0].prev_hash if found else str(ws.acked_hash),
+            rows=[list(r)[1:] for r in found],
+            acked_seq=int(ws.acked_seq),
+            signed_head=signed,
         )
 
     def ingest(self, ws: Workstation, batch: PushBatch) -> JournalHead:
@@ -117,6 +157,10 @@ class JournalIngest:
                     if self.after_ingest is not None:
                         self.after_ingest(conn, ws.id, fresh)
                     held_seq, held_hash = fresh[-1]["seq"], fresh[-1]["hash"]
+                    if head is not None:
+                        alarm = check_head(conn, ws.id, ws.public_key, head, held_seq)
+                        marks |= _signed(head, held_seq, alarm)
+                        head = None  # checked
                     conn.execute(
                         update(t.workstations)
                         .where(t.workstations.c.id == ws.id)
@@ -125,6 +169,7 @@ class JournalIngest:
                     marks = {}
             if alarm is None and head is not None:
                 alarm = check_head(conn, ws.id, ws.public_key, head, held_seq)
+                marks |= _signed(head, held_seq, alarm)
             if alarm is None and marks:
                 conn.execute(
                     update(t.workstations).where(t.workstations.c.id == ws.id).values(**marks)
@@ -216,3 +261,14 @@ class JournalIngest:
                 )
         entry["workstation_id"] = ws_id
         return entry
+
+
+def _signed(head: SignedHead, held_seq: int, alarm: object) -> dict[str, Any]:
+    """The columns that keep a verified head whose entry HQ holds (h0010)."""
+    if alarm is not None or head.seq > held_seq or head.seq == 0:
+        return {}
+    return {
+        "signed_head_seq": head.seq,
+        "signed_head_hash": head.hash,
+        "signed_head_signature": head.signature,
+    }

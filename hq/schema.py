@@ -51,6 +51,11 @@ workstations = Table(
     Column("last_sync_at", String(40)),
     Column("clock_offset_ms", BigInteger),
     Column("reported_head_seq", BigInteger),
+    # Since h0010: the last head the window signed whose entry HQ holds (seq, hash, the
+    # window's signature), which a window restored from an older backup checks against.
+    Column("signed_head_seq", BigInteger),
+    Column("signed_head_hash", String(64)),
+    Column("signed_head_signature", String(100)),
 )
 
 enroll_codes = Table(

@@ -24,6 +24,7 @@ import requests
 
 from counter_app.domain.errors import BilingualError
 from sync.protocol import (
+    MAX_BATCH_ENTRIES,
     TIME_HEADER,
     WINDOW_TIME_HEADER,
     Bundle,
@@ -34,6 +35,7 @@ from sync.protocol import (
     FinesAnswer,
     FinesInquiry,
     JournalHead,
+    JournalRange,
     OtpChallenge,
     OtpCheck,
     OtpLinked,
@@ -133,6 +135,13 @@ class HqClient:
 
     def head(self) -> JournalHead:
         return JournalHead.model_validate(self._call("GET", "/v1/journal/head"))
+
+    def entries(self, after_seq: int, limit: int = MAX_BATCH_ENTRIES) -> JournalRange:
+        """This window's own entries after `after_seq`, as HQ holds them."""
+        answer = self._call(
+            "GET", "/v1/journal/entries", params={"after": after_seq, "limit": limit}
+        )
+        return JournalRange.model_validate(answer)
 
     def push(self, batch: PushBatch) -> JournalHead:
         body = gzip.compress(

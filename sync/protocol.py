@@ -333,6 +333,19 @@ class JournalHead(_Answer):
     acked_hash: str
 
 
+class JournalRange(_Answer):
+    """A window's own entries as HQ holds them, after a seq the window asked from (rows of
+    WIRE_FIELDS, in order; `prev_hash` is the hash of the entry before the first), with
+    the last head the window signed whose entry HQ holds. A window restored from an older
+    backup fetches its entries back with these and checks both."""
+
+    workstation_id: str
+    prev_hash: str
+    rows: list[list[Any]]
+    acked_seq: int
+    signed_head: SignedHead | None = None
+
+
 # ---- signed bundles ---------------------------------------------------------------------
 
 

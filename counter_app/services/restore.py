@@ -6,46 +6,59 @@ only where it can do neither:
 - the backup is sound (its pages and its whole journal chain) and is this window's;
 - the store in use is missing or damaged, or holds less than the backup (a sound store
   that holds as much is never replaced);
-- HQ holds no entry the backup lacks, and its last entry is the backup's own. (When HQ is
-  ahead, HQ already has everything the backup holds: the window's PC is replaced instead,
-  docs/operations.md. Fetching entries back from HQ into an older backup is not built.)
+- HQ's copy of the window's journal is the backup's, or continues it. When HQ holds
+  entries the backup lacks (the usual case when the office was online), they are fetched
+  back, checked (services/fetch_back.py) and replayed into the restored copy
+  (services/replay.py), with the restore's own `store.restored` entry saying what could
+  not come back; a type of entry the replay does not know refuses the restore.
 
-The store it replaces is moved aside, never deleted. The journal's seal (kept outside
-the store) is left as it was: at the next start the window finds its journal behind the
-seal, journals that finding, HQ sees it, and operations wait for a supervisor.
+The restored store is made aside and put in place only when whole. The store it
+replaces is moved aside, never deleted. The journal's seal (kept outside the store) is
+left as it was: when the window's journal ends before it (entries HQ never got), the next
+start finds that, journals it, HQ sees it, and operations wait for a supervisor.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from counter_app.domain.catalogue import CatalogueError, parse_catalogue
 from counter_app.domain.errors import InputError
+from counter_app.domain.journal import EntryDraft
+from counter_app.services.clock import Clock, SystemClock
+from counter_app.services.fetch_back import Fetched
 from counter_app.services.instance import InstanceLock
 from counter_app.services.journal_check import JournalReport, verify_journal
 from counter_app.services.profile import Profile
-from counter_app.services.sync import ENROLMENT
-from counter_app.store import Database, StoreError
-from sync import credentials
-from sync.client import HqClient, HqRefused, HqUnavailable
-
-# Asks HQ for (last seq, its hash) of this window's journal as HQ holds it; None when
-# the window was never enrolled. Raises InputError when HQ cannot be asked.
-HqHead = Callable[[], tuple[int, str] | None]
+from counter_app.services.recorder import LAST_ACKED_SEQ
+from counter_app.services.replay import Labels, Replayed, not_replayable, put_aside, replay_entries
+from counter_app.store import Database, StoreError, Transaction
 
 
 @dataclass(frozen=True)
 class Restored:
-    entries: int
-    last_seq: int
+    entries: int  # in the backup
+    last_seq: int  # the restored journal's last entry
     hq_seq: int | None  # None: HQ was not asked (never enrolled, or --offline)
     kept_aside: Path | None
+    fetched: int = 0  # entries fetched back from HQ
+    replayed: Replayed | None = None
+
+
+class HqAsked(Protocol):
+    """HQ's copy of this window's journal (restore_hq.HqCopy; tests may stand in)."""
+
+    def head(self) -> tuple[int, str] | None: ...
+
+    def fetch(self, report: JournalReport, acked: int, enrolled_seq: int | None) -> Fetched: ...
 
 
 def _refused(reason: str, ar: str, en: str) -> InputError:
@@ -70,47 +83,6 @@ def _sound(path: Path, workstation_id: str) -> tuple[JournalReport, str | None] 
     return (report, owner) if report.ok else None
 
 
-def hq_head_of(backup: Path, workstation_id: str, ca_bundle: str) -> HqHead:
-    """How to ask HQ for this window's head: with the address the backup's enrolment
-    names and the token in the keyring."""
-
-    def ask() -> tuple[int, str] | None:
-        db = Database(backup, readonly=True)
-        db.open(workstation_id)
-        try:
-            with db.read() as tx:
-                text = tx.fact(ENROLMENT)
-        finally:
-            db.close()
-        if text is None:
-            return None  # never enrolled: HQ holds nothing of this window
-        creds = credentials.load(workstation_id)
-        if creds is None:
-            raise _refused(
-                "token_missing",
-                "رمز الاتصال بالمركز غير موجود في مخزن كلمات السر: استبدل جهاز الشباك",
-                "The keyring no longer holds this window's HQ token, so HQ cannot be asked "
-                "and the window could not sync: replace the window's PC (docs/operations.md)",
-            )
-        client = HqClient(str(json.loads(text)["hq_url"]), token=creds.token, ca_bundle=ca_bundle)
-        try:
-            head = client.head()
-        except HqUnavailable as exc:
-            raise _refused(
-                "hq",
-                "تعذر سؤال المركز الرئيسي؛ أعد المحاولة عند عودة الاتصال",
-                f"HQ could not be asked ({exc}): restore when it answers, or with --offline "
-                "only if the office has been offline since before the backup was taken",
-            ) from exc
-        except HqRefused as exc:
-            raise _refused("hq", exc.message_ar, exc.message_en) from exc
-        finally:
-            client.close()
-        return head.acked_seq, head.acked_hash
-
-    return ask
-
-
 def check_backup(backup: Path, workstation_id: str) -> JournalReport:
     if not backup.is_file():
         raise _refused("backup", "ملف النسخة الاحتياطية غير موجود", f"There is no file {backup}")
@@ -133,11 +105,17 @@ def check_backup(backup: Path, workstation_id: str) -> JournalReport:
 
 
 def restore_store(
-    profile: Profile, workstation_id: str, backup: Path, hq_head: HqHead | None
+    profile: Profile,
+    workstation_id: str,
+    backup: Path,
+    hq: HqAsked | None,
+    labels: Labels | None = None,
+    clock: Clock | None = None,
 ) -> Restored:
-    """Put `backup` in place of the profile's store, when that can neither fork the
-    journal nor lose what HQ holds (the module says when). `hq_head` None: HQ is not
-    asked (the office has been offline since before the backup was taken)."""
+    """Put `backup` in place of the profile's store, brought up to HQ's copy when HQ is
+    ahead, when that can neither fork the journal nor lose what HQ holds (the module says
+    when). `hq` None: HQ is not asked (the office has been offline since before the backup
+    was taken)."""
     report = check_backup(backup, workstation_id)
     current = profile.database_path
     if current.exists():
@@ -149,47 +127,74 @@ def restore_store(
                 f"The store in use is sound and holds entries to seq {found[0].last_seq}, "
                 f"the backup only to {report.last_seq}: nothing to restore, nothing changed",
             )
-    hq_seq = _check_hq(hq_head, backup, workstation_id, report)
+    hq_seq, fetched = _check_hq(hq, backup, workstation_id, report)
+    staging = current.with_name(f"{current.name}.restoring")
     with InstanceLock(profile.lock_path):
+        for suffix in ("", "-wal", "-shm"):  # what an interrupted restore left
+            Path(f"{staging}{suffix}").unlink(missing_ok=True)
+        # The store's own copying: SQLite's backup API into a partial file, checked and
+        # flushed; then, when HQ is ahead, brought up to HQ's copy there.
+        copied = Database(backup, readonly=True).backup_to(staging)
+        if copied != "ok":
+            raise _refused(
+                "backup",
+                "تعذر نسخ النسخة الاحتياطية",
+                f"The backup's copy did not check out ({copied})",
+            )
+        replayed = None
+        try:
+            if fetched is not None:
+                replayed = _catch_up(
+                    staging, workstation_id, backup, fetched, labels, clock or SystemClock()
+                )
+            restored = _sound(staging, workstation_id)
+        except BaseException:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{staging}{suffix}").unlink(missing_ok=True)
+            raise
+        expected = fetched.acked_seq + 1 if fetched is not None else report.last_seq
+        assert restored is not None and restored[0].last_seq == expected, restored
         aside = _move_aside(current)
-        # The store's own copying: SQLite's backup API into a partial file, checked,
-        # flushed, then renamed into place.
-        copied = Database(backup, readonly=True).backup_to(current)
-    if copied != "ok":
-        raise _refused(
-            "backup",
-            "تعذر نسخ النسخة الاحتياطية",
-            f"The backup's copy did not check out ({copied})",
-        )
-    restored = _sound(current, workstation_id)
-    assert restored is not None and restored[0].last_seq == report.last_seq
-    return Restored(report.entries, report.last_seq, hq_seq, aside)
+        staging.replace(current)
+    return Restored(
+        report.entries,
+        expected,
+        hq_seq,
+        aside,
+        len(fetched.entries) if fetched is not None else 0,
+        replayed,
+    )
 
 
 def _check_hq(
-    hq_head: HqHead | None, backup: Path, workstation_id: str, report: JournalReport
-) -> int | None:
-    if hq_head is None:
-        return None
-    head = hq_head()
+    hq: HqAsked | None, backup: Path, workstation_id: str, report: JournalReport
+) -> tuple[int | None, Fetched | None]:
+    if hq is None:
+        return None, None
+    head = hq.head()
     if head is None:
-        return None
+        return None, None
     acked, acked_hash = head
-    if acked > report.last_seq:
-        raise _refused(
-            "hq_ahead",
-            "المركز لديه قيود أحدث من النسخة الاحتياطية: لا تُستعاد؛ استبدل جهاز الشباك",
-            f"HQ holds this window's entries to seq {acked}, the backup only to "
-            f"{report.last_seq}: HQ already has everything the backup holds. Restoring it "
-            "would fork the journal; replace the window's PC instead (docs/operations.md)",
-        )
     db = Database(backup, readonly=True)
     db.open(workstation_id)
     try:
         with db.read() as tx:
-            mine = tx.journal.hash_at(acked) if acked else None
+            mine = tx.journal.hash_at(min(acked, report.last_seq)) if acked else None
+            enrolled = tx.journal.last_of("workstation.enrolled")
     finally:
         db.close()
+    if acked > report.last_seq:
+        fetched = hq.fetch(report, acked, enrolled.seq if enrolled is not None else None)
+        unknown = not_replayable(fetched.entries)
+        if unknown:
+            raise _refused(
+                "replay",
+                "قيود المركز فيها أنواع لا تُعاد بناؤها؛ لم يتغير شيء: استبدل جهاز الشباك",
+                f"HQ's entries after the backup include types this version cannot replay "
+                f"({', '.join(unknown)}): nothing changed; replace the window's PC instead "
+                "(docs/operations.md)",
+            )
+        return acked, fetched
     if acked and mine != acked_hash:
         raise _refused(
             "fork",
@@ -197,7 +202,74 @@ def _check_hq(
             f"HQ's entry {acked} differs from the backup's: this backup is not this "
             "window's history as HQ holds it; call HQ",
         )
-    return acked
+    return acked, None
+
+
+def _catch_up(
+    staging: Path,
+    workstation_id: str,
+    backup: Path,
+    fetched: Fetched,
+    labels: Labels | None,
+    clock: Clock,
+) -> Replayed:
+    """The fetched entries appended to the copy at `staging` and replayed, the restore's
+    own entry after them, HQ's head taken as synced; all in one transaction."""
+    db = Database(staging)
+    try:
+        db.open(workstation_id)
+        with db.write() as tx:
+            replayed = replay_entries(tx, fetched.entries, labels or catalogue_labels(tx))
+            payload = {
+                "backup": backup.name,
+                "fetched_from": fetched.entries[0].seq,
+                "fetched_to": fetched.acked_seq,
+                "signed_to": fetched.signed_seq,
+                **replayed.as_payload(),
+            }
+            entry = tx.journal.append(
+                EntryDraft("store.restored", payload, "system"),
+                uuid=str(uuid.uuid4()),
+                stamp=clock.stamp(),
+            )
+            put_aside(tx, replayed.jobs_put_aside, entry.seq)
+            tx.set_fact(LAST_ACKED_SEQ, str(fetched.acked_seq))
+        if not verify_journal(db).ok:
+            raise _refused(
+                "replay",
+                "تعذر التحقق من السجل بعد الاستعادة؛ لم يتغير شيء",
+                "The restored journal does not check out: nothing changed",
+            )
+    finally:
+        db.close()
+    # Everything into the file itself (no WAL beside it), before it is renamed into place.
+    plain = sqlite3.connect(staging)
+    try:
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        plain.close()
+    return replayed
+
+
+def catalogue_labels(tx: Transaction) -> Labels:
+    """A payment line's names from the catalogue the backup holds (HQ's bundle)."""
+    text = tx.fact("bundle.catalogue")
+    try:
+        document = json.loads(text)["payload"]["document"] if text else None
+        catalogue = parse_catalogue(document) if document else None
+    except (ValueError, KeyError, TypeError, CatalogueError):
+        catalogue = None
+
+    def labels(code: str) -> tuple[str, str]:
+        if catalogue is not None:
+            try:
+                service = catalogue.service(code)
+            except InputError:
+                return code, code
+            return service.name_ar, service.name_en
+        return code, code
+
+    return labels
 
 
 def _move_aside(current: Path) -> Path | None:

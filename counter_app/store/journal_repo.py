@@ -124,6 +124,19 @@ class JournalRepository:
         self.pending_head = (entry.seq, entry.hash)
         return entry
 
+    def adopt(self, entry: JournalEntry) -> None:
+        """Append an entry written before (fetched back from HQ and checked by the
+        caller) exactly as it is; it must continue this store's head."""
+        seq, head_hash = self.head()
+        if entry.seq != seq + 1 or entry.prev_hash != head_hash:
+            raise ValueError(f"entry {entry.seq} does not continue the head {seq}")
+        if entry.workstation_id != self._workstation_id:
+            raise ValueError(f"entry {entry.seq} is {entry.workstation_id}'s")
+        dbapi = self._conn.connection.driver_connection
+        assert dbapi is not None
+        dbapi.execute(_INSERT_SQL, tuple(getattr(entry, c.name) for c in _COLUMNS))
+        self.pending_head = (entry.seq, entry.hash)
+
     def entries(self, after_seq: int = 0, limit: int | None = None) -> Iterator[JournalEntry]:
         """Entries with seq > after_seq, in seq order, as stored (for verifying and syncing)."""
         query = select(*_COLUMNS).where(je.c.seq > after_seq).order_by(je.c.seq)

@@ -75,6 +75,12 @@ class PrintRepository:
             values["sheet_serial"] = sheet_serial
         self._conn.execute(update(print_jobs).where(print_jobs.c.id == job_id).values(**values))
 
+    def assign_sheet(self, job_id: int, serial: int) -> None:
+        """Name the sheet a job is to print on (a restore writing a job again)."""
+        self._conn.execute(
+            update(print_jobs).where(print_jobs.c.id == job_id).values(sheet_serial=serial)
+        )
+
     def purge_documents(self, up_to_seq: int) -> int:
         """Forget what finished jobs printed (names, national IDs, plates) once their last
         entry is at or before `up_to_seq`: the job, its status and its sheet stay."""

@@ -14,13 +14,16 @@ class RequestRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add(self, details: str, photo: bytes, **values: Any) -> int:
+    def add(self, details: str | None, photo: bytes, **values: Any) -> int:
+        """A request, with its details unless they are not known here (None: a request
+        a restore wrote again from its journal entry)."""
         key = self._conn.execute(insert(requests).values(**values)).inserted_primary_key
         assert key is not None
         request_id = int(key[0])
-        self._conn.execute(
-            insert(request_details).values(request_id=request_id, details=details, photo=photo)
-        )
+        if details is not None:
+            self._conn.execute(
+                insert(request_details).values(request_id=request_id, details=details, photo=photo)
+            )
         return request_id
 
     def next_serial(self) -> int:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import zlib
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
@@ -16,7 +17,14 @@ from hq.api.auth import Authenticated
 from hq.errors import HqError
 from hq.service import HqService, Workstation
 from hq.window_status import contact
-from sync.protocol import MAX_BATCH_BYTES, WINDOW_TIME_HEADER, JournalHead, PushBatch
+from sync.protocol import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_ENTRIES,
+    WINDOW_TIME_HEADER,
+    JournalHead,
+    JournalRange,
+    PushBatch,
+)
 
 
 def _decompress(body: bytes, encoding: str) -> bytes:
@@ -67,6 +75,15 @@ def router(service: HqService, admission: Admission) -> APIRouter:
     def head(ws: Authenticated, request: Request) -> JournalHead:
         # A sync's first call: the dashboard's "last sync" and clock offset.
         return service.head(ws.id, contact(request.headers.get(WINDOW_TIME_HEADER, "")))
+
+    @api.get("/v1/journal/entries")
+    def entries(
+        ws: Authenticated,
+        after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_BATCH_ENTRIES)] = MAX_BATCH_ENTRIES,
+    ) -> JournalRange:
+        # A window's own entries only: the token names the workstation.
+        return service.entries(ws.id, after, limit)
 
     @api.post(
         "/v1/journal",

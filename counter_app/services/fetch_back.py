@@ -72,6 +72,11 @@ def fetch_own_entries(
             )
         if not page.rows:
             break
+        if page.rows[0][0] != last + 1:  # each page goes on from the last: no loop, no gap
+            raise _refused(
+                "أرسل المركز قيودًا في غير ترتيبها",
+                f"HQ answered entries after {last} with entry {page.rows[0][0]}",
+            )
         if not entries and page.prev_hash != after_hash:
             raise _refused(
                 f"نسخة المركز من القيد {after_seq} تختلف عن النسخة الاحتياطية",

@@ -21,6 +21,8 @@ start finds that, journals it, HQ sees it, and operations wait for a supervisor.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -40,7 +42,7 @@ from counter_app.services.journal_check import JournalReport, verify_journal
 from counter_app.services.profile import Profile
 from counter_app.services.recorder import LAST_ACKED_SEQ
 from counter_app.services.replay import Labels, Replayed, not_replayable, put_aside, replay_entries
-from counter_app.store import Database, StoreError, Transaction
+from counter_app.store import Database, StoreError, Transaction, fsync_path
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,10 @@ def restore_store(
             raise
         expected = fetched.acked_seq + 1 if fetched is not None else report.last_seq
         assert restored is not None and restored[0].last_seq == expected, restored
-        aside = _move_aside(current)
+        aside = _keep_aside(current)
+        fsync_path(staging)
         staging.replace(current)
+        fsync_path(current.parent)
     return Restored(
         report.entries,
         expected,
@@ -272,13 +276,20 @@ def catalogue_labels(tx: Transaction) -> Labels:
     return labels
 
 
-def _move_aside(current: Path) -> Path | None:
-    """The store in use (and its WAL files) renamed, never deleted."""
+def _keep_aside(current: Path) -> Path | None:
+    """The store in use (and its WAL files) kept under another name, never deleted, while
+    its own name stays taken until the restored copy replaces it in one rename: a window
+    started in between (or after a power cut here) never finds no store and starts a new,
+    empty journal."""
     if not current.exists():
         return None
     stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
     aside = current.with_name(f"{current.name}.before-restore-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
+    try:
+        os.link(current, aside)
+    except OSError:  # a file system without hard links
+        shutil.copy2(current, aside)
+    for suffix in ("-wal", "-shm"):  # never to be read with the restored store
         source = Path(f"{current}{suffix}")
         if source.exists():
             source.rename(Path(f"{aside}{suffix}"))

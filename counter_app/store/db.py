@@ -274,9 +274,9 @@ class Database:
         finally:
             source.close()
         if result == "ok":
-            _fsync(partial)
+            fsync_path(partial)
             partial.replace(target)
-            _fsync(target.parent)
+            fsync_path(target.parent)
         else:
             partial.unlink(missing_ok=True)
         return result
@@ -334,7 +334,7 @@ class Database:
             self._engine = None
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush a file (or a folder's entries, on POSIX) to disk."""
     if path.is_dir() and os.name == "nt":
         return  # Windows cannot open a folder to flush it; NTFS journals the rename

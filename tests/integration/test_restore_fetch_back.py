@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from counter_app.cli import main
+from counter_app.domain.errors import InputError
 from counter_app.services.clock import SimulatedClock
 from counter_app.services.context import AppContext
 from counter_app.services.simulate import first_simulated_day, simulate
@@ -46,8 +47,8 @@ TABLES = {
     "queue_tickets": "SELECT business_day, label, queue_group, number, status, category, "
     "window, clerk, outcome, rating, origin, issued_seq FROM queue_tickets",
     # nid_digest and details: never journaled; stages as HQ said them: not journaled
-    "requests": "SELECT id, tracking, service, payment_id, deliver, business_day, "
-    "created_seq FROM requests",
+    "requests": "SELECT id, tracking, service, payment_id, deliver, status, submitted, "
+    "business_day, created_seq FROM requests",
     "receipt_number": "SELECT value FROM store_facts WHERE key = 'receipt.last_number'",
 }
 
@@ -156,6 +157,18 @@ def test_a_backup_older_than_hq_is_brought_up_to_hq_and_the_window_goes_on(
     assert ctx.uow.waiting_to_sync() == 0
     assert alarms(hq) == []
     assert last_receipt == max(r[10] for r in before["payments"])
+
+    # A request taken after the backup comes back without its applicant's ID (never in
+    # the journal): when it is ready here, it is not handed to whoever asks.
+    with ctx.db.read() as tx:
+        row = tx.requests.by_tracking(str(before["requests"][-1][1]))
+    assert row is not None and row["created_seq"] > _backup_last(backup)
+    ctx.uow.run(
+        lambda rec: rec.tx.requests.set_status(row["id"], "ready_for_collection", [], "", "")
+    )
+    with pytest.raises(InputError) as refused:
+        ctx.tracking.hand_over(row["tracking"], "29505050100034", "mona", 1)
+    assert "restored from HQ's copy without its applicant's ID" in refused.value.message_en
     ctx.close()
 
 

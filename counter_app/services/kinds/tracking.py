@@ -107,6 +107,13 @@ class TrackingKind:
                     "هذا الطلب ليس في انتظار الاستلام في هذا المكتب",
                     "This request is not waiting for collection at this office",
                 )
+            if not row["nid_digest"]:
+                raise InputError(
+                    "national_id",
+                    "هذا الطلب أُعيد من نسخة المركز بدون رقم صاحبه: لا يُسلم هنا؛ اتصل بالمركز",
+                    "This request was restored from HQ's copy without its applicant's ID, so "
+                    "it cannot be checked here: call HQ before handing it over",
+                )
             if citizen_digest(rec, number) != row["nid_digest"]:
                 raise InputError(
                     "national_id",

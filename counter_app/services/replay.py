@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ JOURNAL_ONLY = frozenset(
         "approval.refused",
         "bundle.applied",
         "clerk.locked_out",
+        "clerk.sign_in_refused",
         "clerk.signed_in",
         "clerk.signed_out",
         "fines.inquired",
@@ -122,6 +123,7 @@ class _Replay:
         self.done = done
         self.queued_seq: dict[int, int] = {}  # job id -> its print.queued entry
         self.finished_seq: dict[int, int] = {}  # job id -> its print.printed/failed entry
+        self.rolled_over: list[JournalEntry] = []
 
     def run(self, entry: JournalEntry) -> None:
         self.tx.journal.adopt(entry)
@@ -358,6 +360,8 @@ class _Replay:
 
     def ticket(self, e: JournalEntry) -> None:
         self.done.ticket_days.add(e.business_day)
+        if e.entry_type == "ticket.cancelled" and _payload(e).get("reason") == "day_ended":
+            self.rolled_over.append(e)  # a ticket of an earlier day, ended with it
         if e.entry_type == "ticket.deferred":
             # The action kept for the queue host is not in the entry: the host may lack it.
             self.done.queue_actions_not_kept += 1
@@ -410,6 +414,12 @@ def replay_entries(tx: Transaction, entries: list[JournalEntry], labels: Labels)
             raise OutOfStep(entry, f"its payload lacks what was expected ({exc})") from exc
     if entries:
         _tickets(tx, done.ticket_days, entries[0].seq)
+    for e in step.rolled_over:  # as office_queue._roll_over did, after the day's own
+        label = _payload(e).get("label")
+        for day, ticket in tx.tickets.stale_open(e.business_day):
+            if ticket.label == label:
+                ended = ticket.ended or datetime.fromisoformat(e.device_time)
+                tx.tickets.save(day, replace(ticket, status="cancelled", ended=ended), e.seq)
     done.jobs_put_aside = [j.id for j in tx.printing.unfinished() if j.status != "failed"]
     return done
 
@@ -418,6 +428,10 @@ def put_aside(tx: Transaction, jobs: list[int], seq: int) -> None:
     """Unfinished jobs marked failed (never printed by themselves), under entry `seq`."""
     for job in jobs:
         tx.printing.set_status(job, "failed", seq, error=RESTORED_JOB)
+
+
+# Ticket entries that leave the ticket's row as it was (office_queue.py).
+_TICKET_UNSAVED = frozenset({"ticket.recalled", "ticket.deferred"})
 
 
 def _tickets(tx: Transaction, days: set[str], first_fetched: int) -> None:
@@ -430,7 +444,8 @@ def _tickets(tx: Transaction, days: set[str], first_fetched: int) -> None:
         for e in day_entries:
             p = _payload(e)
             label = str(p.get("label", ""))
-            last_seq[label] = e.seq
+            if e.entry_type not in _TICKET_UNSAVED and p.get("reason") != "day_ended":
+                last_seq[label] = e.seq
             if e.entry_type == "ticket.issued":
                 issued[label] = (e.seq, str(p.get("origin", "office")))
             elif e.entry_type == "ticket.transferred" and label in issued:

@@ -45,7 +45,8 @@ TABLES = {
     # step and reasons: a close's retries write them without an entry
     "day_closes": "SELECT business_day, status, closed_seq FROM day_closes",
     "queue_tickets": "SELECT business_day, label, queue_group, number, status, category, "
-    "window, clerk, outcome, rating, origin, issued_seq FROM queue_tickets",
+    "window, clerk, outcome, rating, origin, issued_seq, last_seq, arrived_at, called_at, "
+    "started_at, ended_at FROM queue_tickets",
     # nid_digest and details: never journaled; stages as HQ said them: not journaled
     "requests": "SELECT id, tracking, service, payment_id, deliver, status, submitted, "
     "business_day, created_seq FROM requests",
@@ -283,3 +284,28 @@ def test_hqs_copy_that_does_not_check_out_is_refused_and_changes_nothing(
     assert says in capsys.readouterr().err
     assert digest(store) == before
     assert not list(root.glob("counter.db.*"))
+
+
+def test_tickets_an_earlier_day_left_open_end_with_it_in_the_restored_store_too(
+    hq: RunningHq, tmp_path: Path
+) -> None:
+    root = tmp_path / "window"
+    clock = SimulatedClock(datetime.now(UTC).replace(hour=8, minute=0))
+    ctx = open_window(root, window=1, clock=clock)
+    ctx.sync.enroll(hq.url, hq.enroll_code(1))
+    ctx.session.sign_in("mona", "1234")
+    ctx.queue.issue_ticket()
+    ctx.queue.issue_ticket()
+    ctx.sync.sync_once()
+    assert main(["--profile", str(root), "backup", "--to", str(tmp_path / "backups")]) == 0
+    backup = next((tmp_path / "backups").glob("counter-*.db"))
+    clock.advance(24 * 3600)  # the next morning: yesterday's two tickets end with their day
+    ctx.queue.issue_ticket()
+    ctx.sync.sync_once()
+    ctx.close()
+    before = business(root / "counter.db")
+    assert sorted(r[4] for r in before["queue_tickets"]) == ["cancelled", "cancelled", "waiting"]
+    wreck(root / "counter.db")
+
+    assert main(["--profile", str(root), "restore", str(backup)]) == 0
+    assert business(root / "counter.db")["queue_tickets"] == before["queue_tickets"]

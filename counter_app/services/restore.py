@@ -43,6 +43,7 @@ from counter_app.services.profile import Profile
 from counter_app.services.recorder import LAST_ACKED_SEQ
 from counter_app.services.replay import Labels, Replayed, not_replayable, put_aside, replay_entries
 from counter_app.store import Database, StoreError, Transaction, fsync_path
+from resources import default_catalogue_path
 
 
 @dataclass(frozen=True)
@@ -256,22 +257,23 @@ def _catch_up(
 
 
 def catalogue_labels(tx: Transaction) -> Labels:
-    """A payment line's names from the catalogue the backup holds (HQ's bundle)."""
+    """A payment line's names from the catalogue the backup holds (HQ's bundle, or the
+    shipped default a window uses until HQ sends one), as the window's receipts name it."""
     text = tx.fact("bundle.catalogue")
     try:
-        document = json.loads(text)["payload"]["document"] if text else None
-        catalogue = parse_catalogue(document) if document else None
-    except (ValueError, KeyError, TypeError, CatalogueError):
+        document = json.loads(text)["payload"].get("document") if text else None
+        if not document:
+            document = json.loads(default_catalogue_path().read_text(encoding="utf-8"))
+        catalogue = parse_catalogue(document)
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, CatalogueError):
         catalogue = None
 
     def labels(code: str) -> tuple[str, str]:
-        if catalogue is not None:
-            try:
-                service = catalogue.service(code)
-            except InputError:
-                return code, code
-            return service.name_ar, service.name_en
-        return code, code
+        try:
+            service = catalogue.service(code) if catalogue is not None else None
+        except InputError:
+            service = None
+        return (service.name_ar, service.name_en) if service is not None else (code, code)
 
     return labels
 

@@ -141,6 +141,9 @@ def test_a_backup_older_than_hq_is_brought_up_to_hq_and_the_window_goes_on(
     after = business(store)
     for name in TABLES:
         assert after[name] == before[name], name
+    # A line's names (for a void's receipt) are the catalogue's, not its code.
+    restored_lines = _lines_after(store, _backup_last(backup))
+    assert restored_lines and all(x["label_ar"] != x["service"] for x in restored_lines)
 
     ctx = open_window(root, window=1, clock=clock)
     assert ctx.evidence.held_by is None  # HQ held every entry: none was lost
@@ -309,3 +312,12 @@ def test_tickets_an_earlier_day_left_open_end_with_it_in_the_restored_store_too(
 
     assert main(["--profile", str(root), "restore", str(backup)]) == 0
     assert business(root / "counter.db")["queue_tickets"] == before["queue_tickets"]
+
+
+def _lines_after(store: Path, seq: int) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(store)
+    try:
+        rows = conn.execute("SELECT lines FROM payments WHERE seq > ?", (seq,)).fetchall()
+    finally:
+        conn.close()
+    return [line for (text_,) in rows for line in json.loads(text_)]

@@ -10,6 +10,7 @@ from bench import (
     printing,
     queue,
     requests,
+    restore,
     startup,
     sync_link,
     window_day,
@@ -27,3 +28,4 @@ sync_link.run()
 printing.run()
 hq_ingest.run()
 day_close.run()
+restore.run()

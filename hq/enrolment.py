@@ -32,6 +32,9 @@ from sync.protocol import (
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CERTIFICATE_LIFETIME = timedelta(days=CERTIFICATE_LIFETIME_DAYS)
 
+# A replacement PC has signed no head yet (hq/ingest.py keeps the last one it signs).
+_UNSIGNED = {"signed_head_seq": None, "signed_head_hash": None, "signed_head_signature": None}
+
 
 def _answer_lost(conn: Connection, code: Any, request: EnrollRequest, normalised: str) -> str:
     """The workstation this used code enrolled, when `request` is its own key proving
@@ -184,7 +187,8 @@ class Enrolment:
                     conn.execute(
                         update(t.workstations)
                         .where(t.workstations.c.id == workstation_id)
-                        .values(revoked_at=None, **granted, **enrolled)
+                        # The old PC's signed head is not this PC's to vouch for.
+                        .values(revoked_at=None, **_UNSIGNED, **granted, **enrolled)
                     )
                 conn.execute(
                     insert(t.workstation_keys).values(

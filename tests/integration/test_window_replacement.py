@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import text
 
 from counter_app.cli import main as counter_main
 from counter_app.domain.errors import InputError
@@ -34,6 +35,15 @@ WINDOW = "ASW-0101-W01"
 def chain(ctx: AppContext) -> list[tuple[int, str]]:
     with ctx.db.read() as tx:
         return [(e.seq, e.hash) for e in tx.journal.entries()]
+
+
+def signed_head(hq: RunningHq) -> tuple[object, object]:
+    with hq.engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT signed_head_seq, signed_head_hash FROM workstations WHERE id = :w"),
+            {"w": WINDOW},
+        ).one()
+    return (row[0], row[1])
 
 
 def test_a_replacement_pc_continues_the_windows_journal_at_hq(
@@ -65,6 +75,9 @@ def test_a_replacement_pc_continues_the_windows_journal_at_hq(
     enrol = ["--profile", str(profile.root), "enroll", "--hq", hq.url, "--code", code]
     assert counter_main(enrol) == 0  # the same code: it was not spent
     assert f"enrolled as {WINDOW}" in capsys.readouterr().out
+    # The old PC's last signed head is not the new PC's to vouch for (a restore on the
+    # new PC checks HQ's entries against it with the new PC's key).
+    assert signed_head(hq) == (None, None)
     # This test's clerks and devices are the demo's (simulate uses them).
     written = load_config(profile.config_path)
     assert (written.office.code, written.window.number) == ("ASW-0101", 1)
@@ -95,6 +108,7 @@ def test_a_replacement_pc_continues_the_windows_journal_at_hq(
     # HQ's copy of the window: the old PC's entries it held, then the new PC's, one chain.
     assert hq.journal_rows(WINDOW) == held + chain(new)
     assert new.uow.waiting_to_sync() == 0
+    assert signed_head(hq) == chain(new)[-1]  # the new PC's own, from its first push
 
     # The old PC's token opens nothing now.
     with pytest.raises(SyncProblem):

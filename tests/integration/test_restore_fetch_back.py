@@ -5,10 +5,9 @@ for entry. A copy that does not check out is refused and changes nothing."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from counter_app.services.clock import SimulatedClock
 from counter_app.services.context import AppContext
 from counter_app.services.simulate import first_simulated_day, simulate
 from tests.helpers import open_window
+from tests.integration.test_restore import chain, digest, wreck
 from tests.support.hq_server import RunningHq
 
 WINDOW = "ASW-0101-W01"
@@ -72,21 +72,6 @@ def business(store: Path) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
-def chain(ctx: AppContext) -> list[tuple[int, str]]:
-    with ctx.db.read() as tx:
-        return [(e.seq, e.hash) for e in tx.journal.entries()]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def wreck(store: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        Path(f"{store}{suffix}").unlink(missing_ok=True)
-    store.write_bytes(b"\x00\xffnot a database any more" * 4096)
-
-
 def alarms(hq: RunningHq) -> list[tuple[Any, ...]]:
     with hq.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text("SELECT seq, kind FROM tamper_alarms"))]
@@ -94,7 +79,7 @@ def alarms(hq: RunningHq) -> list[tuple[Any, ...]]:
 
 def a_day_then_a_backup_then_a_day_at_hq(
     hq: RunningHq, root: Path, backups: Path
-) -> tuple[AppContext, SimulatedClock, Path, datetime]:
+) -> tuple[AppContext, SimulatedClock, Path, date]:
     clock = SimulatedClock(datetime.now(UTC))
     ctx = open_window(root, window=1, clock=clock)
     start = first_simulated_day(ctx, 3)

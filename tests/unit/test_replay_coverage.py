@@ -55,9 +55,11 @@ def _first_arg_types(node: ast.expr, constants: dict[str, set[str]]) -> set[str]
         return _first_arg_types(node.body, constants) | _first_arg_types(node.orelse, constants)
     if isinstance(node, ast.JoinedStr):
         head = node.values[0]
-        prefix = head.value if isinstance(head, ast.Constant) else ""
+        prefix = (
+            head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else ""
+        )
         assert prefix in EXPANSIONS, f"an f-string entry type this test does not know: {prefix}"
-        return EXPANSIONS[str(prefix)]
+        return EXPANSIONS[prefix]
     if isinstance(node, ast.Name):
         assert node.id in constants, f"an entry type named {node.id} this test cannot read"
         return constants[node.id]

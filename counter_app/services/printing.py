@@ -29,7 +29,7 @@ from counter_app.services.events import EventBus, PrinterStateChanged
 from counter_app.services.lanes import Lanes, then
 from counter_app.services.recorder import Recorder, UnitOfWork
 from counter_app.services.sync import SyncService
-from counter_app.store.print_repo import PURGED
+from counter_app.store.print_repo import PURGED, RESTORED
 from peripherals.base import DeviceError
 from peripherals.device_lane import DeviceLane
 from peripherals.document_printer import DocumentPrinter
@@ -239,6 +239,13 @@ class PrintService:
                     "لا يُعاد طبعه، بل يُصدر من جديد",
                     f"Print job {job_id} was purged after the retention period: it cannot be "
                     "printed again; issue the document anew",
+                )
+            if job.document == RESTORED:
+                raise InputError(
+                    "job",
+                    "أُعيدت هذه المهمة من نسخة المركز بدون المستند: لا يُعاد طبعه، بل يُصدر من جديد",
+                    f"Print job {job_id} was restored from HQ's copy, which never holds the "
+                    "document: it cannot be printed again; issue the document anew",
                 )
             # Every reprint of a receipt is a copy: a failed job may have put half a receipt
             # on paper. A certificate whose sheet failed was never handed out (that sheet

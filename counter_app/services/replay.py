@@ -29,7 +29,7 @@ from counter_app.services.evidence import SEALING_FACT
 from counter_app.services.instructions import ANSWERED
 from counter_app.services.payment import LAST_CHAIN, LAST_RECEIPT
 from counter_app.store import Transaction
-from counter_app.store.print_repo import PURGED
+from counter_app.store.print_repo import RESTORED
 
 # The journal entry is the whole of what these did (or what they changed is a cache,
 # a keyring entry, or a bundle the next sync fetches again).
@@ -217,7 +217,7 @@ class _Replay:
     # ---- printing and security paper ----------------------------------------------
 
     def print_queued(self, e: JournalEntry, p: dict[str, Any]) -> None:
-        job_id = self.tx.printing.add_job(str(p["kind"]), PURGED, e.seq)
+        job_id = self.tx.printing.add_job(str(p["kind"]), RESTORED, e.seq)
         self.queued_seq[job_id] = e.seq
         reference = str(p.get("reference", ""))
         if p["kind"] == "receipt" and reference.startswith("receipt "):

@@ -10,6 +10,8 @@ from counter_app.store.schema import print_jobs, security_sheets
 
 # What a print job's document becomes after the retention period (DESIGN.md rule 11).
 PURGED = '{"purged":true}'
+# A job a restore wrote again from its journal entry, which never holds the document.
+RESTORED = '{"restored":true}'
 
 
 @dataclass(frozen=True)

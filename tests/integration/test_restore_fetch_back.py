@@ -206,6 +206,10 @@ def test_a_job_unfinished_at_hqs_head_is_put_aside_never_printed_by_itself(
         restored = tx.journal.get(at_hq[-1][0] + 1)
     assert restored is not None
     assert json.loads(restored.payload)["jobs_put_aside"] == [job]
+    # Its document is not in the journal: printing it again is refused, in words.
+    with pytest.raises(InputError) as refused:
+        ctx.printing.reprint(job, "mona")
+    assert "restored from HQ's copy" in refused.value.message_en and refused.value.message_ar
     ctx.sync.sync_once()
     assert hq.journal_rows(WINDOW) == chain(ctx)
     ctx.close()

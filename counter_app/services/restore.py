@@ -151,12 +151,18 @@ def restore_store(
                     staging, workstation_id, backup, fetched, labels, clock or SystemClock()
                 )
             restored = _sound(staging, workstation_id)
+            expected = fetched.acked_seq + 1 if fetched is not None else report.last_seq
+            if restored is None or restored[0].last_seq != expected:
+                raise _refused(
+                    "backup",
+                    "لم تجتز النسخة المستعادة الفحص؛ لم يتغير شيء",
+                    f"The restored copy does not check out (its journal should end at "
+                    f"{expected}): nothing changed",
+                )
         except BaseException:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{staging}{suffix}").unlink(missing_ok=True)
             raise
-        expected = fetched.acked_seq + 1 if fetched is not None else report.last_seq
-        assert restored is not None and restored[0].last_seq == expected, restored
         aside = _keep_aside(current)
         fsync_path(staging)
         staging.replace(current)

@@ -84,6 +84,12 @@ def _say_caught_up(done: Restored) -> None:
         f"checked and replayed ({replayed.payments} payments); the restore is entry "
         f"{done.last_seq}\n  جُلبت {done.fetched} قيود من المركز وتم التحقق منها وإعادة بنائها"
     )
+    if done.hq_seq is not None and done.signed_seq < done.hq_seq:
+        print(
+            f"  entries {done.signed_seq + 1} to {done.hq_seq} came after the last head this "
+            "window signed (a push cut short): they were checked by their chain alone\n"
+            "  قيود بعد آخر رأس موقع: تم التحقق منها بالسلسلة وحدها"
+        )
     if replayed.chain_restarted:
         print(
             f"  receipts go on from number {replayed.last_receipt + 1}; their QR chain starts "
@@ -102,6 +108,12 @@ def _say_caught_up(done: Restored) -> None:
             f"  requests {trackings}: their details never reached HQ and were lost with the "
             "disk; the applicants file them again\n"
             "  طلبات لم تصل بياناتها إلى المركز: يُعاد تقديمها"
+        )
+    if replayed.queue_actions_not_kept:
+        print(
+            f"  {replayed.queue_actions_not_kept} queue action(s) kept while the office's "
+            "queue host was away are not in the journal: check the host's queue\n"
+            "  إجراءات طابور احتُفظ بها أثناء غياب جهاز الطابور لم تُستعد: راجع الطابور"
         )
     if replayed.clerks_to_add:
         print(

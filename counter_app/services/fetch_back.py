@@ -16,7 +16,6 @@ Any failure refuses the restore: nothing is written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -177,8 +176,3 @@ def _check_heartbeats(
                 f"توقيع نبضة الوردية في القيد {entry.seq} لا يطابق مفتاح هذا الشباك",
                 f"The shift heartbeat at entry {entry.seq} is not signed by this window's key",
             )
-
-
-def payload_of(entry: JournalEntry) -> dict[str, Any]:
-    value = json.loads(entry.payload)
-    return value if isinstance(value, dict) else {}

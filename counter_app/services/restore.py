@@ -54,6 +54,7 @@ class Restored:
     kept_aside: Path | None
     fetched: int = 0  # entries fetched back from HQ
     replayed: Replayed | None = None
+    signed_seq: int = 0  # the last fetched entry the window's own signature vouches for
 
 
 class HqAsked(Protocol):
@@ -174,6 +175,7 @@ def restore_store(
         aside,
         len(fetched.entries) if fetched is not None else 0,
         replayed,
+        fetched.signed_seq if fetched is not None else 0,
     )
 
 

@@ -19,6 +19,8 @@ from counter_app.domain.errors import InputError
 from counter_app.services.clock import SimulatedClock
 from counter_app.services.context import AppContext
 from counter_app.services.simulate import first_simulated_day, simulate
+from sync import credentials
+from sync.protocol import SignedHead, sign
 from tests.helpers import open_window
 from tests.integration.test_restore import chain, digest, wreck
 from tests.support.hq_server import RunningHq
@@ -310,3 +312,41 @@ def _lines_after(store: Path, seq: int) -> list[dict[str, Any]]:
     finally:
         conn.close()
     return [line for (text_,) in rows for line in json.loads(text_)]
+
+
+def test_entries_after_the_last_signed_head_hold_by_their_chain_and_are_said_so(
+    hq: RunningHq, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "window"
+    ctx, backup = enrolled_with_a_backup(hq, root, tmp_path / "backups")
+    ctx.session.sign_out()
+    ctx.sync.sync_once()
+    at_hq = chain(ctx)
+    ctx.close()
+    # The last head HQ kept is the backup's own last entry: the push after it was cut
+    # short before HQ kept its head (made here with the window's own key).
+    last = _backup_last(backup)
+    head = SignedHead(seq=last, hash=dict(at_hq)[last], signature="")
+    key = credentials.load_signing_key(WINDOW)
+    assert key is not None
+    with hq.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE workstations SET signed_head_seq = :s, signed_head_hash = :h, "
+                "signed_head_signature = :g WHERE id = :w"
+            ),
+            {"s": last, "h": head.hash, "g": sign(key, head.body(WINDOW)), "w": WINDOW},
+        )
+    wreck(root / "counter.db")
+    capsys.readouterr()
+
+    assert main(["--profile", str(root), "restore", str(backup)]) == 0
+    said = capsys.readouterr().out
+    assert f"entries {last + 1} to {at_hq[-1][0]} came after the last head" in said
+    ctx = open_window(root, window=1)
+    with ctx.db.read() as tx:
+        restored = tx.journal.get(at_hq[-1][0] + 1)
+    assert restored is not None and json.loads(restored.payload)["signed_to"] == last
+    ctx.sync.sync_once()
+    assert hq.journal_rows(WINDOW) == chain(ctx)
+    ctx.close()

@@ -295,6 +295,10 @@ def _keep_aside(current: Path) -> Path | None:
         return None
     stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
     aside = current.with_name(f"{current.name}.before-restore-{stamp}")
+    taken = 1  # a restore run again within the second (after one was cut short)
+    while any(Path(f"{aside}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
+        taken += 1
+        aside = current.with_name(f"{current.name}.before-restore-{stamp}-{taken}")
     try:
         os.link(current, aside)
     except OSError:  # a file system without hard links
